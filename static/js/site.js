@@ -1,0 +1,1 @@
+// Small progressive enhancements. Everything here is optional: pages work without JavaScript.

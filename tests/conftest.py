@@ -1,0 +1,28 @@
+import pytest
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    # Tests run with DEBUG off, which means hashed static names; use the plain names so tests need
+    # no collectstatic run (CI runs collectstatic on its own, as the Dockerfile does).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # A fast hasher: Argon2 is deliberately slow, and tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def client_logged_in(client, user):
+    client.force_login(user)
+    client.user = user
+    return client

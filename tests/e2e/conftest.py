@@ -1,0 +1,59 @@
+"""Browser tests: Debian's Chromium driven by Playwright against Django's live server.
+
+Playwright's sync API runs an event loop in this thread; Django would refuse database calls from
+it, although they are ordinary blocking calls here, hence DJANGO_ALLOW_ASYNC_UNSAFE.
+"""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    path = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+    return path if os.path.exists(path) else shutil.which("chromium")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        pytest.fail(
+            "Chromium not found: install it (apt-get install -y chromium) or set CHROMIUM_PATH"
+        )
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture
+def page(page, live_server):
+    """A page whose relative URLs go to the live server, and which fails on any browser error."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
+    )
+    page.set_default_timeout(10_000)
+    page.base_url = live_server.url
+    yield page
+    assert not errors, f"the browser reported errors: {errors}"

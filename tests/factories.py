@@ -1,0 +1,36 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import Industry, User
+from posts.models import Post
+
+PASSWORD = "correct horse battery staple"
+
+
+class IndustryFactory(DjangoModelFactory):
+    class Meta:
+        model = Industry
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Industry {n}")
+    slug = factory.Sequence(lambda n: f"industry-{n}")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    display_name = factory.Faker("name")
+    password = factory.django.Password(PASSWORD)
+
+
+class PostFactory(DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    author = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"Working on mix number {n}")

@@ -1,0 +1,52 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_with_the_development_secret_key():
+    result = _manage("check", DEBUG="0", ALLOWED_HOSTS="example.org")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set to a random string of at least 50 characters" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = _manage("check", DEBUG="0", SECRET_KEY="short", ALLOWED_HOSTS="example.org")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
