@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "microblog.middleware.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "microblog.urls"
@@ -224,3 +225,20 @@ LOGGING = {
 }
 
 SITE_NAME = os.environ.get("SITE_NAME", "microblog")
+
+# Rate limits, "<count>/<period>" with s, m, h or d; each overridable as RATE_LIMIT_<NAME>.
+# Defaults as Mastodon's: 300 posts per 3 hours, 25 logins per 5 minutes, 400 follows a day.
+RATE_LIMITS = {
+    name: os.environ.get(f"RATE_LIMIT_{name.upper()}", default)
+    for name, default in {
+        "signup": "10/1h",
+        "login": "25/5m",
+        "password_reset": "5/1h",
+        "post": "300/3h",
+        "follow": "400/1d",
+        "like": "600/1h",
+        "report": "30/1h",
+    }.items()
+}
+# Trust X-Forwarded-For for client addresses (rate limits) only behind a proxy that sets it.
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)

@@ -15,6 +15,16 @@ class PostQuerySet(models.QuerySet):
             author__is_active=True,
         )
 
+    def with_card_data(self, viewer=None):
+        """Everything a post card shows, in a fixed number of queries whatever the page length."""
+        return self.select_related(
+            "author",
+            "author__industry",
+            "repost_of",
+            "repost_of__author",
+            "repost_of__author__industry",
+        )
+
 
 class Post(models.Model):
     """A post, a reply (in_reply_to set) or a repost (repost_of set, no text of its own).

@@ -49,9 +49,12 @@ def page(page, live_server):
     """A page whose relative URLs go to the live server, and which fails on any browser error."""
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on(
-        "console",
-        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
+        "response",
+        lambda response: (
+            errors.append(f"{response.status} {response.url}") if response.status >= 400 else None
+        ),
     )
     page.set_default_timeout(10_000)
     page.base_url = live_server.url

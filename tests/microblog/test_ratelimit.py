@@ -1,0 +1,55 @@
+import pytest
+
+from microblog.ratelimit import Rate, RateLimited, rate_limit_hit
+
+pytestmark = pytest.mark.urls("tests.microblog.ratelimit_urls")
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "period"),
+    [("300/3h", 300, 10800), ("25/5m", 25, 300), ("400/1d", 400, 86400), ("5/s", 5, 1)],
+)
+def test_rates_are_parsed_from_settings_text(text, limit, period):
+    assert Rate.parse(text) == Rate(limit=limit, period=period)
+
+
+def test_a_malformed_rate_is_refused_with_an_example():
+    with pytest.raises(ValueError, match="A rate looks like 300/3h"):
+        Rate.parse("lots")
+
+
+def test_the_action_past_the_limit_is_refused_with_the_wait(db, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "2/1h"}
+    rate_limit_hit(scope="post", key="user:1")
+    rate_limit_hit(scope="post", key="user:1")
+
+    with pytest.raises(RateLimited) as refused:
+        rate_limit_hit(scope="post", key="user:1")
+
+    assert 0 < refused.value.retry_after <= 3600
+    rate_limit_hit(scope="post", key="user:2")  # someone else is not affected
+
+
+def test_over_the_limit_a_page_says_when_to_try_again(client, db, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "1/1h"}
+    assert client.post("/limited/").status_code == 200
+
+    response = client.post("/limited/")
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "too many times" in response.content.decode()
+    assert "<html" in response.content.decode()
+    assert client.get("/limited/").status_code == 200  # only POSTs count
+
+
+def test_over_the_limit_htmx_gets_a_message_for_the_flash_area(client, db, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "1/1h"}
+    client.post("/limited/", headers={"HX-Request": "true"})
+
+    response = client.post("/limited/", headers={"HX-Request": "true"})
+
+    assert response.status_code == 429
+    assert response["HX-Retarget"] == "#flash"
+    assert "<html" not in response.content.decode()
+    assert "too many times" in response.content.decode()
