@@ -31,4 +31,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "docker-healthcheck.py"]
 
 ENTRYPOINT ["./docker-entrypoint.sh"]
-CMD ["gunicorn", "microblog.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+ENV BIND=0.0.0.0:8000
+CMD ["gunicorn", "microblog.wsgi"]

@@ -39,7 +39,7 @@ run: install
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/gunicorn microblog.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	$(BIN)/gunicorn microblog.wsgi
 
 test: install
 ifneq ($(CHROMIUM_PATH),)

@@ -14,3 +14,5 @@ urlpatterns = [
     path("", include("posts.urls")),
     path("", include("follows.urls")),
 ]
+
+handler500 = views.server_error

@@ -1,6 +1,9 @@
+import sys
+
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -22,3 +25,18 @@ def healthz(request):
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page links; send them to the hashed static file.
     return redirect(static("favicon.svg"), permanent=True)
+
+
+def server_error(request):
+    """handler500: a database that does not answer is an outage (503, retry later), not a bug.
+
+    Both pages are rendered without a request context: with the database down, even looking up
+    the signed-in person would fail again.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError):
+        body = loader.get_template("503.html").render()
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -17,19 +17,25 @@ def test_healthz_reports_ok_when_database_answers(client, db):
     assert "no-cache" in response["Cache-Control"]
 
 
-def _healthz_in_fresh_process(database_url: str) -> tuple[int, dict]:
-    """Ask /healthz in a new Django process whose database cannot be reached."""
+def get_in_fresh_process(database_url: str, path: str) -> tuple[int, str]:
+    """GET `path` in a new Django process (DEBUG off) whose database cannot be reached."""
     script = (
         "import django, json; django.setup();"
         "from django.test import Client;"
-        "r = Client().get('/healthz');"
-        "print(r.status_code); print(r.content.decode())"
+        "c = Client(raise_request_exception=False);"
+        # A session cookie, as a signed-in person has, makes every page ask the database.
+        "c.cookies['sessionid'] = 'a-signed-in-session';"
+        f"r = c.get({path!r});"
+        "print(r.status_code); print(json.dumps(r.content.decode()))"
     )
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "microblog.settings",
         "ALLOWED_HOSTS": "testserver",
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 60,
+        "SECURE_SSL_REDIRECT": "0",
     }
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -44,18 +50,27 @@ def _healthz_in_fresh_process(database_url: str) -> tuple[int, dict]:
     return int(status), json.loads(body)
 
 
-@pytest.mark.parametrize(
-    "database_url",
-    [
-        # Nothing listens on port 1: the connection is refused.
-        "postgres://postgres@127.0.0.1:1/microblog?connect_timeout=2",
-        # SQLite cannot create a file in a folder that does not exist.
-        "sqlite:////nonexistent-folder/for-healthz/db.sqlite3",
-    ],
-    ids=["postgresql-refused", "sqlite-unopenable"],
-)
+UNREACHABLE = [
+    # Nothing listens on port 1: the connection is refused.
+    "postgres://postgres@127.0.0.1:1/microblog?connect_timeout=2",
+    # SQLite cannot create a file in a folder that does not exist.
+    "sqlite:////nonexistent-folder/for-healthz/db.sqlite3",
+]
+UNREACHABLE_IDS = ["postgresql-refused", "sqlite-unopenable"]
+
+
+@pytest.mark.parametrize("database_url", UNREACHABLE, ids=UNREACHABLE_IDS)
 def test_healthz_reports_unavailable_when_database_is_unreachable(database_url):
-    status, body = _healthz_in_fresh_process(database_url)
+    status, body = get_in_fresh_process(database_url, "/healthz")
 
     assert status == 503
-    assert body == {"status": "error", "database": "unavailable"}
+    assert json.loads(body) == {"status": "error", "database": "unavailable"}
+
+
+@pytest.mark.parametrize("database_url", UNREACHABLE, ids=UNREACHABLE_IDS)
+def test_pages_answer_503_with_the_designed_page_when_database_is_unreachable(database_url):
+    status, body = get_in_fresh_process(database_url, "/")
+
+    assert status == 503
+    assert "Back in a moment" in body
+    assert "Please try again in half a minute" in body
