@@ -41,6 +41,16 @@ def _manage(*args, database_url, media_root):
     )
 
 
+PROBE = """
+import json
+from posts.models import Post
+from follows.models import Follow
+posts = sorted(f"{p.author.username}: {p.text}" for p in Post.objects.all())
+follows = [f"{f.follower.username}>{f.followee.username}" for f in Follow.objects.all()]
+print(json.dumps({"posts": posts, "follows": follows}))
+"""
+
+
 @pytest.mark.django_db(transaction=True)
 def test_backup_then_restore_into_a_fresh_database_keeps_everything(
     tmp_path, settings, fresh_database_url
@@ -68,9 +78,7 @@ def test_backup_then_restore_into_a_fresh_database_keeps_everything(
     probe = _manage(
         "shell",
         "-c",
-        "import json; from posts.models import Post; from follows.models import Follow;"
-        "print(json.dumps({'posts': sorted(f'{p.author.username}: {p.text}' for p in Post.objects.all()),"
-        "'follows': [f'{f.follower.username}>{f.followee.username}' for f in Follow.objects.all()]}))",
+        PROBE,
         database_url=fresh_database_url,
         media_root=restored_media,
     )
