@@ -4,6 +4,7 @@ The defaults are for development on one machine (SQLite, console email, DEBUG on
 deployment sets DEBUG=0 and a real SECRET_KEY; the site refuses to start otherwise.
 """
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -107,6 +108,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates the file but not its folder: a fresh checkout has no data/ yet. If the folder
+    # cannot be made, the database is unreachable and /healthz says so.
+    with contextlib.suppress(OSError):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers work while one writer writes; IMMEDIATE transactions take the write lock
     # up front, so two writers queue on the busy timeout instead of failing with "database is
     # locked" half way through a transaction.
@@ -158,7 +163,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))

@@ -33,10 +33,13 @@ def server_error(request):
     Both pages are rendered without a request context: with the database down, even looking up
     the signed-in person would fail again.
     """
-    error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError):
-        body = loader.get_template("503.html").render()
-        response = HttpResponse(body, status=503)
+    outage = isinstance(sys.exc_info()[1], DatabaseError)
+    template, status = ("503.html", 503) if outage else ("500.html", 500)
+    try:
+        body = loader.get_template(template).render()
+    except Exception:  # noqa: BLE001 (an error page must never fail in turn)
+        body = "<!doctype html><title>Error</title><h1>Something went wrong</h1>"
+    response = HttpResponse(body, status=status)
+    if outage:
         response["Retry-After"] = "30"
-        return response
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    return response

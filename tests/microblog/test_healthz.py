@@ -17,7 +17,22 @@ def test_healthz_reports_ok_when_database_answers(client, db):
     assert "no-cache" in response["Cache-Control"]
 
 
-def get_in_fresh_process(database_url: str, path: str) -> tuple[int, str]:
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory):
+    """Production pages link hashed static names, which need a collectstatic run."""
+    root = tmp_path_factory.mktemp("static")
+    env = {**os.environ, "STATIC_ROOT": str(root), "DEBUG": "0", "SECRET_KEY": "x" * 60}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return root
+
+
+def get_in_fresh_process(database_url: str, path: str, static_root=None) -> tuple[int, str]:
     """GET `path` in a new Django process (DEBUG off) whose database cannot be reached."""
     script = (
         "import django, json; django.setup();"
@@ -37,6 +52,8 @@ def get_in_fresh_process(database_url: str, path: str) -> tuple[int, str]:
         "SECRET_KEY": "x" * 60,
         "SECURE_SSL_REDIRECT": "0",
     }
+    if static_root is not None:
+        env["STATIC_ROOT"] = str(static_root)
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
@@ -53,8 +70,8 @@ def get_in_fresh_process(database_url: str, path: str) -> tuple[int, str]:
 UNREACHABLE = [
     # Nothing listens on port 1: the connection is refused.
     "postgres://postgres@127.0.0.1:1/microblog?connect_timeout=2",
-    # SQLite cannot create a file in a folder that does not exist.
-    "sqlite:////nonexistent-folder/for-healthz/db.sqlite3",
+    # No folder can be made inside a device file, so SQLite cannot open its file.
+    "sqlite:////dev/null/for-healthz/db.sqlite3",
 ]
 UNREACHABLE_IDS = ["postgresql-refused", "sqlite-unopenable"]
 
@@ -68,8 +85,10 @@ def test_healthz_reports_unavailable_when_database_is_unreachable(database_url):
 
 
 @pytest.mark.parametrize("database_url", UNREACHABLE, ids=UNREACHABLE_IDS)
-def test_pages_answer_503_with_the_designed_page_when_database_is_unreachable(database_url):
-    status, body = get_in_fresh_process(database_url, "/")
+def test_pages_answer_503_with_the_designed_page_when_database_is_unreachable(
+    database_url, collected_static
+):
+    status, body = get_in_fresh_process(database_url, "/", static_root=collected_static)
 
     assert status == 503
     assert "Back in a moment" in body
