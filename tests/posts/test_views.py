@@ -245,9 +245,7 @@ def test_card_offers_delete_only_to_the_author(client_logged_in):
     theirs = PostFactory()
 
     mine_page = client_logged_in.get(f"/@{mine.author.username}/{mine.pk}/").content.decode()
-    theirs_page = client_logged_in.get(
-        f"/@{theirs.author.username}/{theirs.pk}/"
-    ).content.decode()
+    theirs_page = client_logged_in.get(f"/@{theirs.author.username}/{theirs.pk}/").content.decode()
 
     assert 'hx-confirm="Delete this post?"' in mine_page
     assert "hx-confirm" not in theirs_page
