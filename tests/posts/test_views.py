@@ -2,6 +2,7 @@ import re
 import uuid
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -414,3 +415,49 @@ def test_notifications_need_login(client, db):
     response = client.get("/notifications/")
 
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+# Cards ------------------------------------------------------------------------------------------
+
+
+def test_repost_card_shows_who_reposted_above_the_original(rf, db):
+    original = PostFactory(text="Original words", author=UserFactory(display_name="Maya"))
+    jonas = UserFactory(display_name="Jonas")
+    services.repost_create(user=jonas, post=original)
+    services.like_create(user=jonas, post=original)
+    card = Post.objects.with_card_data(jonas).get(repost_of=original)
+
+    request = rf.get("/")
+    request.user = jonas
+    html = render_to_string("posts/partials/post_card.html", {"post": card, "user": jonas}, request)
+
+    assert html.index("Jonas</a> reposted") < html.index("Maya") < html.index("Original words")
+    assert 'aria-pressed="true">Like <span class="count">1</span>' in html
+    assert 'aria-pressed="true">Repost <span class="count">1</span>' in html
+
+
+def test_hostile_post_text_is_escaped_on_the_page(client, db):
+    post = services.post_create(
+        author=UserFactory(), text='<script>alert(1)</script> "><img src=x onerror=alert(1)>'
+    )
+
+    content = client.get(f"/@{post.author.username}/{post.pk}/").content.decode()
+
+    assert "<script>alert(1)" not in content and "<img src=x" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_moderators_remove_posts_in_the_admin(admin_client):
+    post = PostFactory(text="Spam spam")
+
+    listing = admin_client.get("/admin/posts/post/")
+    response = admin_client.post(
+        "/admin/posts/post/",
+        {"action": "remove_posts", "_selected_action": [post.pk]},
+    )
+
+    assert listing.status_code == 200 and "Spam spam" in listing.content.decode()
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.removed_at is not None
+    assert not Post.objects.visible().exists()
