@@ -7,6 +7,7 @@ app_name = "posts"
 urlpatterns = [
     path("compose/", views.compose, name="create"),
     path("@<str:username>/<int:pk>/", views.detail, name="detail"),
+    path("posts/<int:pk>/reply/", views.reply_form, name="reply"),
     path("posts/<int:pk>/delete/", views.delete, name="delete"),
     path("posts/<int:pk>/like/", views.like, name="like"),
     path("posts/<int:pk>/repost/", views.repost, name="repost"),

@@ -79,13 +79,22 @@ def compose(request):
                 )
             except ValidationError as error:
                 form.add_error("text" if not hasattr(error, "error_dict") else None, error)
+    inline = bool(request.POST.get("inline")) and reply_to is not None
     if post is None:
         if request.htmx:
-            context = compose_context(form=form, user=request.user, reply_to=reply_to, htmx=True)
+            context = compose_context(
+                form=form, user=request.user, reply_to=reply_to, htmx=True, inline=inline
+            )
             response = render(request, "posts/partials/compose_form.html", context, status=422)
             return reswap(retarget(response, f"#{context['form_id']}"), "outerHTML")
         return _compose_page(request, form, reply_to)
 
+    if request.htmx and inline:
+        # The reply box opened inside a card turns into the reply it sent.
+        response = render(
+            request, "posts/partials/post_card.html", {"post": _card(post.pk, request.user)}
+        )
+        return trigger_client_event(response, "post-created", {"id": post.pk})
     if request.htmx:
         fresh = PostForm(initial=_reply_initial(reply_to, request.user))
         context = compose_context(form=fresh, user=request.user, reply_to=reply_to, oob=True)
@@ -96,6 +105,22 @@ def compose(request):
     if reply_to is not None:
         return redirect("posts:detail", reply_to.author.username, reply_to.pk)
     return redirect("home")
+
+
+@require_GET
+@login_required
+def reply_form(request, pk):
+    """The reply box a card's Reply button opens in place (htmx); without htmx, /compose/."""
+    reply_to = get_object_or_404(Post.objects.visible().select_related("author"), pk=pk)
+    if reply_to.repost_of_id:
+        reply_to = get_object_or_404(
+            Post.objects.visible().select_related("author"), pk=reply_to.repost_of_id
+        )
+    if not request.htmx:
+        return redirect(f"{reverse('posts:create')}?in_reply_to={reply_to.pk}")
+    form = PostForm(initial=_reply_initial(reply_to, request.user))
+    context = compose_context(form=form, user=request.user, reply_to=reply_to, inline=True)
+    return render(request, "posts/partials/compose_form.html", context)
 
 
 def _reply_initial(reply_to, user):

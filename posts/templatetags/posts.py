@@ -13,13 +13,21 @@ def post_text_html(post):
     return post_text.render_post_text(post.text, post.mentioned_usernames)
 
 
-def compose_context(*, form, user, reply_to=None, htmx=True, oob=False):
-    """Context of partials/compose_form.html: the home box, a reply box, or the plain /compose/."""
+def compose_context(*, form, user, reply_to=None, htmx=True, oob=False, inline=False):
+    """Context of partials/compose_form.html: the home box, the permalink's reply box, a reply box
+    opened inside a card (`inline`), or the plain /compose/ page's form (`htmx` False)."""
+    if inline:
+        form_id = f"inline-reply-{reply_to.pk}"
+    elif reply_to:
+        form_id = f"reply-form-{reply_to.pk}"
+    else:
+        form_id = "compose-form"
     return {
         "form": form,
         "user": user,
         "reply_to": reply_to,
-        "form_id": f"reply-form-{reply_to.pk}" if reply_to else "compose-form",
+        "form_id": form_id,
+        "inline": inline,
         "htmx": htmx,
         "oob": oob,
         "max_length": post_text.MAX_LENGTH,

@@ -118,13 +118,21 @@ def test_reply_like_repost_and_delete_happen_in_place(page, context, client, liv
     expect(repost).to_have_attribute("aria-pressed", "false")
     expect(repost).to_contain_text("0")
 
+    reply.get_by_role("link", name=re.compile("^Reply")).click()
+    inline_box = reply.get_by_label("Reply to Leo")
+    expect(inline_box).to_have_value("")  # replying to yourself mentions nobody
+    inline_box.fill("Adding: with the damping at 3")
+    reply.get_by_role("button", name="Reply", exact=True).click()
+    expect(reply.locator(".reply-slot article")).to_contain_text("Adding: with the damping at 3")
+
     page.once("dialog", lambda dialog: dialog.accept())
-    reply.get_by_role("link", name="Delete").click()
+    reply.locator(".post-actions").first.get_by_role("link", name="Delete").click()
     expect(page.locator("#replies article")).to_have_count(0)
 
     assert_no_page_load(page)
     assert Like.objects.filter(user=me, post=post).exists()
     assert not Post.objects.filter(in_reply_to=post).exists()
+    assert Post.objects.filter(text="Adding: with the damping at 3").exists()
     assert not Post.objects.filter(repost_of=post).exists()
 
 

@@ -461,3 +461,66 @@ def test_moderators_remove_posts_in_the_admin(admin_client):
     post.refresh_from_db()
     assert post.removed_at is not None
     assert not Post.objects.visible().exists()
+
+
+# Replying from a card ---------------------------------------------------------------------------
+
+
+def test_card_reply_button_opens_a_prefilled_reply_box_in_place(client_logged_in):
+    post = PostFactory(author=UserFactory(username="maya"))
+
+    response = client_logged_in.get(reverse("posts:reply", args=[post.pk]), **HTMX)
+
+    content = response.content.decode()
+    assert "<html" not in content
+    assert f'id="inline-reply-{post.pk}"' in content and 'hx-target="this"' in content
+    assert "@maya </textarea>" in content
+
+
+def test_card_reply_without_javascript_goes_to_the_compose_page(client_logged_in):
+    post = PostFactory()
+
+    response = client_logged_in.get(reverse("posts:reply", args=[post.pk]))
+
+    assert response.url == f"/compose/?in_reply_to={post.pk}"
+    page = client_logged_in.get(response.url).content.decode()
+    assert f"@{post.author.username} </textarea>" in page
+    assert f'name="in_reply_to" value="{post.pk}"' in page
+
+
+def test_inline_reply_box_becomes_the_reply(client_logged_in):
+    post = PostFactory()
+
+    response = compose(client_logged_in, "Same here", in_reply_to=post.pk, inline="1", htmx=True)
+
+    reply = Post.objects.get(in_reply_to=post)
+    content = response.content.decode()
+    assert f'id="post-{reply.pk}"' in content and "Same here" in content
+    assert "hx-swap-oob" not in content
+
+
+def test_inline_reply_error_comes_back_in_the_same_box(client_logged_in):
+    post = PostFactory()
+
+    response = compose(client_logged_in, "", in_reply_to=post.pk, inline="1", htmx=True)
+
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == f"#inline-reply-{post.pk}"
+    assert "Write something first." in response.content.decode()
+
+
+def test_anonymous_reply_box_request_is_sent_to_login(client, db):
+    post = PostFactory()
+
+    response = client.get(reverse("posts:reply", args=[post.pk]), **HTMX)
+
+    assert response["HX-Redirect"].startswith("/accounts/login/")
+
+
+def test_no_template_comment_leaks_into_pages(client_logged_in):
+    post = services.post_create(author=client_logged_in.user, text="Hello #there")
+    services.like_create(user=UserFactory(), post=post)
+
+    for url in ["/", f"/@{post.author.username}/{post.pk}/", "/tags/there/", "/notifications/"]:
+        content = client_logged_in.get(url).content.decode()
+        assert "{#" not in content and "#}" not in content and "{%" not in content, url
