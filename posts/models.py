@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import LessThanOrEqual
 
 
 def _count_of(queryset, field):
@@ -112,6 +113,11 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=Q(repost_of__isnull=True) | (Q(text="") & Q(in_reply_to__isnull=True)),
                 name="posts_post_repost_has_no_text",
+            ),
+            # posts.text.MAX_STORED_LENGTH; the 140-character rule itself is checked by the service.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), 2000),
+                name="posts_post_text_stored_length",
             ),
             models.UniqueConstraint(
                 fields=["author", "repost_of"],

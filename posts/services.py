@@ -18,6 +18,10 @@ User = get_user_model()
 def post_text_clean(text: str) -> str:
     """Normalise `text` and apply the 140-character rule; raise ValidationError when it fails."""
     text = post_text.normalize(text or "")
+    if post_text.has_forbidden_characters(text):
+        raise ValidationError(
+            "Remove the invisible control characters from your post.", code="control"
+        )
     if not text:
         raise ValidationError("Write something first.", code="empty")
     length = post_text.weighted_length(text)
@@ -26,6 +30,13 @@ def post_text_clean(text: str) -> str:
             "Posts can be at most %(limit)d characters; this one has %(length)d.",
             code="too_long",
             params={"limit": post_text.MAX_LENGTH, "length": length},
+        )
+    if len(text) > post_text.MAX_STORED_LENGTH:
+        raise ValidationError(
+            "Posts can be at most %(limit)d characters long counting links in full; "
+            "this one has %(length)d.",
+            code="too_long_stored",
+            params={"limit": post_text.MAX_STORED_LENGTH, "length": len(text)},
         )
     return text
 

@@ -17,6 +17,9 @@ from accounts.models import USERNAME_PATTERN
 
 MAX_LENGTH = 140
 URL_WEIGHT = 23
+# URLs count 23 however long they are, so the stored text needs its own cap; a post may hold a few
+# long links, but not a 10,000-character one. The database checks it too.
+MAX_STORED_LENGTH = 2000
 
 # Written out rather than \s, because Python's and JavaScript's \s disagree on a few characters
 # (U+001C-U+001F, U+FEFF); a character class spelled the same in both languages cannot disagree.
@@ -37,6 +40,9 @@ URL_PATTERN = (
 )
 
 _URL = re.compile(URL_PATTERN)
+# Control characters (other than tab and newline) and lone surrogates cannot be typed, show as
+# nothing or break storage (PostgreSQL refuses NUL): such text is refused, not silently changed.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _TRIM = re.compile(f"^[{SPACE_CHARS}]+|[{SPACE_CHARS}]+\\Z")
 _MENTION = re.compile(rf"(?<![\w@])@({USERNAME_PATTERN})(?![A-Za-z0-9_])")
 _DISPLAYED_URL_LENGTH = 30
@@ -52,6 +58,10 @@ def weighted_length(text: str) -> int:
     """The length of normalised text: code points, with every URL counting URL_WEIGHT."""
     urls = _URL.findall(text)
     return len(_URL.sub("", text)) + URL_WEIGHT * len(urls)
+
+
+def has_forbidden_characters(text: str) -> bool:
+    return bool(_FORBIDDEN.search(text))
 
 
 def post_length(text: str) -> int:

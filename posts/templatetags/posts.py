@@ -31,6 +31,7 @@ def compose_context(*, form, user, reply_to=None, htmx=True, oob=False, inline=F
         "htmx": htmx,
         "oob": oob,
         "max_length": post_text.MAX_LENGTH,
+        "max_stored_length": post_text.MAX_STORED_LENGTH,
         "url_pattern": post_text.URL_PATTERN,
         "space_chars": post_text.SPACE_CHARS,
         "url_weight": post_text.URL_WEIGHT,

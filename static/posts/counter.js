@@ -9,6 +9,7 @@
       var space = form.dataset.spaceChars;
       form._postRule = {
         max: parseInt(form.dataset.maxLength, 10),
+        maxStored: parseInt(form.dataset.maxStoredLength, 10),
         urlWeight: parseInt(form.dataset.urlWeight, 10),
         url: new RegExp(form.dataset.urlPattern, "gu"),
         trim: new RegExp("^[" + space + "]+|[" + space + "]+$", "gu"),
@@ -17,9 +18,13 @@
     return form._postRule;
   }
 
+  function normalize(form, text) {
+    return text.replace(/\r\n?/g, "\n").normalize("NFC").replace(rule(form).trim, "");
+  }
+
+  // Code points, with every URL counting urlWeight: posts.text.weighted_length.
   function postLength(form, text) {
     var r = rule(form);
-    text = text.replace(/\r\n?/g, "\n").normalize("NFC").replace(r.trim, "");
     var urls = text.match(r.url) || [];
     var rest = text.replace(r.url, "");
     return Array.from(rest).length + urls.length * r.urlWeight;
@@ -31,12 +36,15 @@
     var remaining = form.querySelector("[data-compose-remaining]");
     var button = form.querySelector("[data-compose-submit]");
     if (!textarea || !counter || !button) return;
-    var length = postLength(form, textarea.value);
+    var text = normalize(form, textarea.value);
+    var length = postLength(form, text);
     var left = rule(form).max - length;
+    // Links count 23, but the server also caps the stored text (posts.text.MAX_STORED_LENGTH).
+    var storable = Array.from(text).length <= rule(form).maxStored;
     remaining.textContent = String(left);
     counter.classList.toggle("is-over", left < 0);
     counter.classList.toggle("is-near", left >= 0 && left < 20);
-    button.disabled = length === 0 || left < 0;
+    button.disabled = length === 0 || left < 0 || !storable;
   }
 
   function init(root) {

@@ -230,3 +230,28 @@ def test_mark_read(user):
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.read_at is not None and second.read_at is None
+
+
+def test_control_characters_are_refused_not_silently_dropped(user):
+    with pytest.raises(ValidationError) as error:
+        services.post_create(author=user, text="ring the bell\x07 now")
+
+    assert error.value.message_dict == {
+        "text": ["Remove the invisible control characters from your post."]
+    }
+
+
+def test_a_link_too_long_to_store_is_refused(user):
+    with pytest.raises(ValidationError) as error:
+        services.post_create(author=user, text="https://example.com/" + "a" * 1990)
+
+    assert error.value.message_dict == {
+        "text": [
+            "Posts can be at most 2000 characters long counting links in full; this one has 2010."
+        ]
+    }
+
+
+def test_database_refuses_text_longer_than_the_stored_limit():
+    with pytest.raises(IntegrityError):
+        Post.objects.create(author=UserFactory(), text="a" * 2001)

@@ -3,6 +3,8 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
+from posts import services
+from posts.models import Post
 from posts.services import post_text_clean
 from posts.text import (
     URL_PATTERN,
@@ -11,6 +13,8 @@ from posts.text import (
     post_length,
     render_post_text,
 )
+from tests.data.hostile import PAYLOADS
+from tests.factories import UserFactory
 from tests.posts.cases import post_length_cases
 
 CASES = post_length_cases()
@@ -141,3 +145,37 @@ def test_mention_markup_in_a_username_position_is_escaped():
 
 def test_newlines_become_line_breaks():
     assert render_post_text("one\ntwo") == "one<br>two"
+
+
+# The shared hostile-input corpus ----------------------------------------------------------------
+
+# The only markup render_post_text may write: links to http(s) URLs, tags and profiles, and <br>.
+OUR_MARKUP = re.compile(
+    r'<a href="(?:https?://|/tags/|/@)[^"<>]*" '
+    r'(?:rel="nofollow noopener ugc" class="post-link"|class="mention"|class="hashtag")>'
+    r"|</a>|<br>"
+)
+REFUSALS = re.compile(
+    r"^(Write something first\.|Remove the invisible control characters from your post\.|"
+    r"Posts can be at most \d+ characters.*)$"
+)
+
+
+def assert_inert(html):
+    leftover = OUR_MARKUP.sub("", html)
+    assert "<" not in leftover and ">" not in leftover and '"' not in leftover, leftover[:200]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("label", "payload"), PAYLOADS, ids=[label for label, _ in PAYLOADS])
+def test_hostile_input_is_refused_with_a_reason_or_rendered_inert(label, payload):
+    author = UserFactory()
+    UserFactory(username="maya")
+    try:
+        post = services.post_create(author=author, text=f"@maya #tag {payload}")
+    except ValidationError as error:
+        assert REFUSALS.match(error.message_dict["text"][0]), error.message_dict
+        assert Post.objects.count() == 0
+        return
+    assert_inert(render_post_text(post.text, post.mentioned_usernames))
+    assert_inert(render_post_text(payload, ["maya"]))

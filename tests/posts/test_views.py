@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from posts import services
 from posts.models import Like, Notification, Post
+from tests.data.hostile import PAYLOADS
 from tests.factories import PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -524,3 +525,23 @@ def test_no_template_comment_leaks_into_pages(client_logged_in):
     for url in ["/", f"/@{post.author.username}/{post.pk}/", "/tags/there/", "/notifications/"]:
         content = client_logged_in.get(url).content.decode()
         assert "{#" not in content and "#}" not in content and "{%" not in content, url
+
+
+@pytest.mark.parametrize(("label", "payload"), PAYLOADS, ids=[label for label, _ in PAYLOADS])
+def test_hostile_input_through_the_compose_box(client_logged_in, label, payload):
+    try:
+        payload.encode("utf-8")
+    except UnicodeEncodeError:
+        pytest.skip("a lone surrogate cannot be sent in a UTF-8 request")
+
+    response = compose(client_logged_in, payload, htmx=True)
+
+    content = response.content.decode()
+    if response.status_code == 422:
+        assert 'class="errorlist"' in content
+        assert Post.objects.count() == 0
+    else:
+        assert response.status_code == 200
+        text = re.search(r'<p class="post-text[^>]*>(.*?)</p>', content, re.S).group(1)
+        leftover = re.sub(r'<a href="[^"<>]*"[^<>]*>|</a>|<br>', "", text)
+        assert "<" not in leftover and ">" not in leftover
