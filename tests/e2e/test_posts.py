@@ -4,8 +4,10 @@ posting, replying, liking, reposting and deleting happen in place, without a pag
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from posts import services
 from posts.models import Like, Post
 from tests.factories import PostFactory, UserFactory
 from tests.posts.cases import post_length_cases
@@ -184,3 +186,20 @@ def test_htmx_refusal_keeps_the_text_and_shows_the_error(context, client, live_s
     assert_no_page_load(page)
     assert unexpected == []
     assert Post.objects.count() == 0
+
+
+def test_post_pages_have_no_accessibility_violations(page, context, client, live_server):
+    me = UserFactory(username="leo", display_name="Leo")
+    maya = UserFactory(username="maya", display_name="Maya")
+    post = services.post_create(author=maya, text="Plate or spring? #reverb https://example.com/x")
+    services.post_create(author=me, text="@maya plate", in_reply_to=post)
+    services.repost_create(user=me, post=post)
+    services.like_create(user=me, post=post)
+    sign_in(context, client, live_server, me)
+    axe = Axe()
+
+    for url in ["/", f"/@maya/{post.pk}/", "/tags/reverb/", "/notifications/", "/compose/"]:
+        page.goto(live_server.url + url)
+        results = axe.run(page)
+        assert results.response["testEngine"]["name"] == "axe-core"
+        assert results.violations_count == 0, (url, results.generate_report())
