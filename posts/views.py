@@ -1,4 +1,5 @@
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -27,7 +28,8 @@ def login_required(view):
             return view(request, *args, **kwargs)
         if request.htmx:
             next_url = request.htmx.current_url_abs_path or "/"
-            return HttpResponseClientRedirect(f"{reverse('accounts:login')}?next={next_url}")
+            login_url = f"{reverse('accounts:login')}?next={quote(next_url, safe='/')}"
+            return HttpResponseClientRedirect(login_url)
         return redirect_to_login(request.get_full_path())
 
     return wrapped

@@ -513,9 +513,13 @@ def test_inline_reply_error_comes_back_in_the_same_box(client_logged_in):
 def test_anonymous_reply_box_request_is_sent_to_login(client, db):
     post = PostFactory()
 
-    response = client.get(reverse("posts:reply", args=[post.pk]), **HTMX)
+    response = client.get(
+        reverse("posts:reply", args=[post.pk]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/tags/a/?before=5&x=1",
+    )
 
-    assert response["HX-Redirect"].startswith("/accounts/login/")
+    assert response["HX-Redirect"] == "/accounts/login/?next=/tags/a/%3Fbefore%3D5%26x%3D1"
 
 
 def test_no_template_comment_leaks_into_pages(client_logged_in):
