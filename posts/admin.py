@@ -1,30 +1,19 @@
 from django.contrib import admin
-from django.utils import timezone
 
 from posts.models import Hashtag, Like, Notification, Post
 
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    """Moderators remove posts (hidden everywhere by Post.objects.visible()) rather than delete."""
+    """Posts for moderators to find. Removing and restoring (with a reason and an audit entry)
+    are actions the moderation app attaches to this admin; posts never imports moderation."""
 
     list_display = ["id", "author", "text", "created_at", "in_reply_to", "repost_of", "removed_at"]
-    list_filter = ["removed_at", "created_at"]
+    list_filter = ["created_at"]
     search_fields = ["text", "author__username"]
     raw_id_fields = ["author", "in_reply_to", "repost_of", "mentions", "hashtags"]
-    readonly_fields = ["created_at", "mentioned_usernames"]
+    readonly_fields = ["created_at", "removed_at", "mentioned_usernames"]
     list_select_related = ["author", "in_reply_to", "repost_of"]
-    actions = ["remove_posts", "restore_posts"]
-
-    @admin.action(description="Remove the selected posts (hide them everywhere)")
-    def remove_posts(self, request, queryset):
-        count = queryset.filter(removed_at__isnull=True).update(removed_at=timezone.now())
-        self.message_user(request, f"{count} post(s) removed.")
-
-    @admin.action(description="Restore the selected posts")
-    def restore_posts(self, request, queryset):
-        count = queryset.filter(removed_at__isnull=False).update(removed_at=None)
-        self.message_user(request, f"{count} post(s) restored.")
 
 
 @admin.register(Hashtag)
