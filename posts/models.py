@@ -1,6 +1,22 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import LessThanOrEqual
+
+
+def _count_of(queryset, field):
+    """A correlated COUNT(*) of `queryset` rows whose `field` is the card's shown post."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{field: OuterRef("shown_id")})
+            .order_by()
+            .values(field)
+            .annotate(n=Count("*"))
+            .values("n")[:1]
+        ),
+        Value(0),
+    )
 
 
 class PostQuerySet(models.QuerySet):
@@ -16,14 +32,43 @@ class PostQuerySet(models.QuerySet):
         )
 
     def with_card_data(self, viewer=None):
-        """Everything a post card shows, in a fixed number of queries whatever the page length."""
-        return self.select_related(
+        """Everything a post card shows, in one query whatever the page length.
+
+        The counts and the viewer's flags are about the post the card shows: the original for a
+        repost, the post itself otherwise (`shown_id`). Mentions need no query: the usernames
+        are stored on the post when it is written.
+        """
+        queryset = self.select_related(
             "author",
             "author__industry",
+            "in_reply_to__author",
             "repost_of",
             "repost_of__author",
             "repost_of__author__industry",
+            "repost_of__in_reply_to__author",
+        ).annotate(
+            shown_id=Coalesce(F("repost_of_id"), F("id")),
+            like_count=_count_of(Like.objects.all(), "post"),
+            repost_count=_count_of(Post.objects.filter(repost_of__isnull=False), "repost_of"),
+            reply_count=_count_of(Post.objects.visible(), "in_reply_to"),
         )
+        if viewer is not None and viewer.is_authenticated:
+            return queryset.annotate(
+                viewer_liked=Exists(Like.objects.filter(post=OuterRef("shown_id"), user=viewer)),
+                viewer_reposted=Exists(
+                    Post.objects.filter(repost_of=OuterRef("shown_id"), author=viewer)
+                ),
+            )
+        return queryset.annotate(viewer_liked=Value(False), viewer_reposted=Value(False))
+
+
+class Hashtag(models.Model):
+    """A tag as written after '#', stored case-folded so #Mixing and #mixing are one tag."""
+
+    name = models.CharField(max_length=140, unique=True)
+
+    def __str__(self):
+        return f"#{self.name}"
 
 
 class Post(models.Model):
@@ -44,6 +89,16 @@ class Post(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reposts"
     )
     removed_at = models.DateTimeField(null=True, blank=True)
+    # The accounts mentioned, as they were spelled when the post was written: the renderer links
+    # exactly these, so showing a page of posts needs no lookup of who exists.
+    mentioned_usernames = models.JSONField(default=list, blank=True)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in"
+    )
+    hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="posts")
+    # A fresh token in every compose form: sending the same form twice (a double click, a
+    # resubmitted page) finds the post made the first time instead of making a second one.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -55,12 +110,96 @@ class Post(models.Model):
                 condition=Q(repost_of__isnull=False) | ~Q(text=""),
                 name="posts_post_text_or_repost",
             ),
+            models.CheckConstraint(
+                condition=Q(repost_of__isnull=True) | (Q(text="") & Q(in_reply_to__isnull=True)),
+                name="posts_post_repost_has_no_text",
+            ),
+            # posts.text.MAX_STORED_LENGTH; the 140-character rule itself is checked by the service.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), 2000),
+                name="posts_post_text_stored_length",
+            ),
             models.UniqueConstraint(
                 fields=["author", "repost_of"],
                 condition=Q(repost_of__isnull=False),
                 name="posts_post_one_repost_per_person",
             ),
+            models.UniqueConstraint(
+                fields=["author", "client_token"],
+                condition=Q(client_token__isnull=False),
+                name="posts_post_client_token_once",
+            ),
         ]
 
     def __str__(self):
         return f"{self.author.username}: {self.text[:40]}"
+
+    @property
+    def shown(self):
+        """The post a card shows: the original of a repost, else this post."""
+        return self.repost_of if self.repost_of_id else self
+
+
+class Like(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "post"], name="posts_like_once_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} likes {self.post_id}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible(self):
+        """Notifications whose actor can still be seen and whose post was not removed."""
+        return self.filter(
+            Q(post__isnull=True) | Q(post__removed_at__isnull=True),
+            actor__is_active=True,
+            actor__suspended_at__isnull=True,
+        )
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        MENTION = "mention", "mentioned you"
+        REPLY = "reply", "replied to your post"
+        LIKE = "like", "liked your post"
+        REPOST = "repost", "reposted your post"
+        FOLLOW = "follow", "followed you"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-id"], name="posts_notif_recipient_id"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(recipient=F("actor")), name="posts_notification_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.actor_id} {self.kind} -> {self.recipient_id}"

@@ -2,7 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import Industry, User
-from posts.models import Post
+from posts.models import Like, Post
 
 PASSWORD = "correct horse battery staple"
 
@@ -34,3 +34,22 @@ class PostFactory(DjangoModelFactory):
 
     author = factory.SubFactory(UserFactory)
     text = factory.Sequence(lambda n: f"Working on mix number {n}")
+
+
+class LikeFactory(DjangoModelFactory):
+    class Meta:
+        model = Like
+
+    user = factory.SubFactory(UserFactory)
+    post = factory.SubFactory(PostFactory)
+
+
+class RepostFactory(DjangoModelFactory):
+    """A repost: a Post with repost_of set and no text."""
+
+    class Meta:
+        model = Post
+
+    author = factory.SubFactory(UserFactory)
+    text = ""
+    repost_of = factory.SubFactory(PostFactory)

@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from posts.models import Hashtag, Like, Notification, Post
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    """Posts for moderators to find. Removing and restoring (with a reason and an audit entry)
+    are actions the moderation app attaches to this admin; posts never imports moderation."""
+
+    list_display = ["id", "author", "text", "created_at", "in_reply_to", "repost_of", "removed_at"]
+    list_filter = ["created_at"]
+    search_fields = ["text", "author__username"]
+    raw_id_fields = ["author", "in_reply_to", "repost_of", "mentions", "hashtags"]
+    readonly_fields = ["created_at", "removed_at", "mentioned_usernames"]
+    list_select_related = ["author", "in_reply_to", "repost_of"]
+
+
+@admin.register(Hashtag)
+class HashtagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Like)
+class LikeAdmin(admin.ModelAdmin):
+    list_display = ["user", "post", "created_at"]
+    raw_id_fields = ["user", "post"]
+    list_select_related = ["user", "post"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "actor", "kind", "post", "created_at", "read_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient", "actor", "post"]
+    list_select_related = ["recipient", "actor", "post"]

@@ -1,0 +1,220 @@
+"""Writes about posts. Each service is one transaction that also writes its notifications."""
+
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from posts import text as post_text
+from posts.models import Hashtag, Like, Notification, Post
+from posts.signals import post_created
+
+User = get_user_model()
+
+
+def post_text_clean(text: str) -> str:
+    """Normalise `text` and apply the 140-character rule; raise ValidationError when it fails."""
+    text = post_text.normalize(text or "")
+    if post_text.has_forbidden_characters(text):
+        raise ValidationError(
+            "Remove the invisible control characters from your post.", code="control"
+        )
+    if not text:
+        raise ValidationError("Write something first.", code="empty")
+    length = post_text.weighted_length(text)
+    if length > post_text.MAX_LENGTH:
+        raise ValidationError(
+            "Posts can be at most %(limit)d characters; this one has %(length)d.",
+            code="too_long",
+            params={"limit": post_text.MAX_LENGTH, "length": length},
+        )
+    if len(text) > post_text.MAX_STORED_LENGTH:
+        raise ValidationError(
+            "Posts can be at most %(limit)d characters long counting links in full; "
+            "this one has %(length)d.",
+            code="too_long_stored",
+            params={"limit": post_text.MAX_STORED_LENGTH, "length": len(text)},
+        )
+    return text
+
+
+def _check_can_write(user) -> None:
+    if not user.is_active or user.is_suspended:
+        raise PermissionDenied("Suspended accounts cannot post.")
+
+
+def _visible_original(post: Post) -> Post:
+    """The post people act on: the original when given a repost; it must be visible."""
+    target_id = post.repost_of_id or post.pk
+    try:
+        return Post.objects.visible().select_related("author").get(pk=target_id)
+    except Post.DoesNotExist:
+        raise ValidationError("That post is no longer available.", code="gone") from None
+
+
+@transaction.atomic
+def post_create(
+    *, author, text: str, in_reply_to: Post | None = None, client_token: uuid.UUID | None = None
+) -> Post:
+    """Write a post (a reply when `in_reply_to` is given) after the 140-character rule.
+
+    Mentions and hashtags are stored with it; the replied-to author and the mentioned people are
+    notified; post_created is sent. The same `client_token` twice gives back the first post.
+    """
+    _check_can_write(author)
+    if client_token is not None:
+        existing = Post.objects.filter(author=author, client_token=client_token).first()
+        if existing is not None:
+            return existing
+    try:
+        text = post_text_clean(text)
+    except ValidationError as error:
+        raise ValidationError({"text": error}) from None
+    if in_reply_to is not None:
+        in_reply_to = _visible_original(in_reply_to)
+
+    mentioned = _mentioned_users(post_text.extract_mentions(text))
+    post = Post(
+        author=author,
+        text=text,
+        in_reply_to=in_reply_to,
+        client_token=client_token,
+        mentioned_usernames=[user.username for user in mentioned],
+    )
+    post.full_clean(exclude=["client_token"])
+    try:
+        with transaction.atomic():
+            post.save()
+    except IntegrityError:
+        # The same form sent twice at the same moment: the other request made the post.
+        existing = Post.objects.filter(author=author, client_token=client_token).first()
+        if client_token is None or existing is None:
+            raise
+        return existing
+
+    if mentioned:
+        post.mentions.set(mentioned)
+    tags = post_text.extract_hashtags(text)
+    if tags:
+        Hashtag.objects.bulk_create([Hashtag(name=tag) for tag in tags], ignore_conflicts=True)
+        post.hashtags.set(Hashtag.objects.filter(name__in=tags))
+
+    notified = set()
+    if in_reply_to is not None and notification_create(
+        recipient=in_reply_to.author, actor=author, kind=Notification.Kind.REPLY, post=post
+    ):
+        notified.add(in_reply_to.author_id)
+    for user in mentioned:
+        if user.pk not in notified:
+            notification_create(
+                recipient=user, actor=author, kind=Notification.Kind.MENTION, post=post
+            )
+    post_created.send(sender=Post, post=post)
+    return post
+
+
+def _mentioned_users(names: list[str]) -> list:
+    """Active accounts among the lower-cased `names`, in the order they were mentioned."""
+    if not names:
+        return []
+    query = Q()
+    for name in names:
+        query |= Q(username__iexact=name)
+    found = {user.username.lower(): user for user in User.objects.active().filter(query)}
+    return [found[name] for name in names if name in found]
+
+
+@transaction.atomic
+def post_delete(*, post: Post, user) -> None:
+    """Delete `post` for good; only its author may (moderators remove posts in the admin)."""
+    if post.author_id != user.pk:
+        raise PermissionDenied("Only the author can delete a post.")
+    post.delete()
+
+
+@transaction.atomic
+def like_create(*, user, post: Post) -> Like:
+    """`user` likes `post` (the original, when given a repost) once; its author is notified."""
+    _check_can_write(user)
+    post = _visible_original(post)
+    like, created = _get_or_create(Like, user=user, post=post)
+    if created:
+        notification_create(
+            recipient=post.author, actor=user, kind=Notification.Kind.LIKE, post=post
+        )
+    return like
+
+
+@transaction.atomic
+def like_delete(*, user, post: Post) -> None:
+    """Take back a like, and the unread notification it caused."""
+    target_id = post.repost_of_id or post.pk
+    Like.objects.filter(user=user, post_id=target_id).delete()
+    _notification_withdraw(actor=user, kind=Notification.Kind.LIKE, post_id=target_id)
+
+
+@transaction.atomic
+def repost_create(*, user, post: Post) -> Post:
+    """`user` reposts `post` (the original, when given a repost) once: a Post with repost_of.
+
+    Sends post_created, so the repost reaches followers' timelines; the author is notified.
+    """
+    _check_can_write(user)
+    original = _visible_original(post)
+    repost, created = _get_or_create(Post, author=user, repost_of=original)
+    if created:
+        notification_create(
+            recipient=original.author, actor=user, kind=Notification.Kind.REPOST, post=original
+        )
+        post_created.send(sender=Post, post=repost)
+    return repost
+
+
+@transaction.atomic
+def repost_delete(*, user, post: Post) -> None:
+    """Undo a repost: its Post goes (and with it its place in timelines)."""
+    target_id = post.repost_of_id or post.pk
+    Post.objects.filter(author=user, repost_of_id=target_id).delete()
+    _notification_withdraw(actor=user, kind=Notification.Kind.REPOST, post_id=target_id)
+
+
+def _get_or_create(model, **fields):
+    """get_or_create that survives two requests racing to create the same unique row."""
+    try:
+        with transaction.atomic():
+            return model.objects.get_or_create(**fields)
+    except IntegrityError:
+        return model.objects.get(**fields), False
+
+
+def notification_create(*, recipient, actor, kind: str, post: Post | None = None):
+    """Tell `recipient` that `actor` did `kind` (optionally about `post`); call it inside the
+    transaction of the action. Nobody is notified of their own actions: returns None then.
+    """
+    if recipient.pk == actor.pk:
+        return None
+    return Notification.objects.create(recipient=recipient, actor=actor, kind=kind, post=post)
+
+
+def _notification_withdraw(*, actor, kind: str, post_id: int) -> None:
+    Notification.objects.filter(
+        actor=actor, kind=kind, post_id=post_id, read_at__isnull=True
+    ).delete()
+
+
+def notification_withdraw(*, recipient, actor, kind: str) -> None:
+    """Remove the unread notification `actor` caused (e.g. an unfollow withdraws "followed you")."""
+    Notification.objects.filter(
+        recipient=recipient, actor=actor, kind=kind, post__isnull=True, read_at__isnull=True
+    ).delete()
+
+
+def notifications_mark_read(*, user, up_to_id: int | None = None) -> int:
+    """Mark `user`'s unread notifications read (those up to `up_to_id` when given)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if up_to_id is not None:
+        unread = unread.filter(id__lte=up_to_id)
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,61 @@
+from django import template
+
+from posts import selectors
+from posts import text as post_text
+from posts.forms import PostForm
+
+register = template.Library()
+
+
+@register.simple_tag
+def post_text_html(post):
+    """A post's text as safe HTML: see posts.text.render_post_text."""
+    return post_text.render_post_text(post.text, post.mentioned_usernames)
+
+
+def compose_context(*, form, user, reply_to=None, htmx=True, oob=False, inline=False):
+    """Context of partials/compose_form.html: the home box, the permalink's reply box, a reply box
+    opened inside a card (`inline`), or the plain /compose/ page's form (`htmx` False)."""
+    if inline:
+        form_id = f"inline-reply-{reply_to.pk}"
+    elif reply_to:
+        form_id = f"reply-form-{reply_to.pk}"
+    else:
+        form_id = "compose-form"
+    return {
+        "form": form,
+        "user": user,
+        "reply_to": reply_to,
+        "form_id": form_id,
+        "inline": inline,
+        "htmx": htmx,
+        "oob": oob,
+        "max_length": post_text.MAX_LENGTH,
+        "max_stored_length": post_text.MAX_STORED_LENGTH,
+        "url_pattern": post_text.URL_PATTERN,
+        "space_chars": post_text.SPACE_CHARS,
+        "url_weight": post_text.URL_WEIGHT,
+    }
+
+
+@register.inclusion_tag("posts/partials/compose_form.html", takes_context=True)
+def compose_form(context, reply_to=None, htmx=True):
+    """A fresh compose box; with `reply_to`, a reply box pre-filled with "@author "."""
+    user = context["user"]
+    initial = {}
+    if reply_to is not None:
+        initial["in_reply_to"] = reply_to.pk
+        if reply_to.author_id != user.pk:
+            initial["text"] = f"@{reply_to.author.username} "
+    form = PostForm(initial=initial)
+    result = compose_context(form=form, user=user, reply_to=reply_to, htmx=htmx)
+    result["request"] = context.get("request")
+    result["csrf_token"] = context.get("csrf_token")
+    return result
+
+
+@register.inclusion_tag("posts/partials/unread_badge.html", takes_context=True)
+def unread_notifications(context):
+    """The nav's unread-notifications count (one COUNT query), polled by htmx to stay fresh."""
+    user = context["user"]
+    return {"unread_count": selectors.notifications_unread_count(user=user)}

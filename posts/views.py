@@ -1,0 +1,259 @@
+from functools import wraps
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+
+from microblog.ratelimit import rate_limit
+from posts import selectors, services
+from posts.forms import PostForm
+from posts.models import Post
+from posts.templatetags.posts import compose_context
+
+
+def login_required(view):
+    """Like Django's, but an htmx request is sent to the login page as a whole page (HX-Redirect)
+    rather than having the login form swapped into the middle of the current one."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx:
+            next_url = request.htmx.current_url_abs_path or "/"
+            login_url = f"{reverse('accounts:login')}?next={quote(next_url, safe='/')}"
+            return HttpResponseClientRedirect(login_url)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
+def _back(request, fallback: str):
+    """Where a plain (no-JavaScript) form sends the person afterwards: the page they came from."""
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect(fallback)
+
+
+def _card(post_id: int, viewer) -> Post:
+    return Post.objects.visible().with_card_data(viewer).get(pk=post_id)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@rate_limit("post")
+def compose(request):
+    """GET: the compose page (for people without JavaScript). POST: write a post or a reply.
+
+    htmx gets the new card (prepended to the timeline or appended to the replies by the form's
+    hx-target) and a fresh form out of band; errors come back as the form with status 422.
+    """
+    reply_to = None
+    reply_id = request.POST.get("in_reply_to") or request.GET.get("in_reply_to")
+    if reply_id and str(reply_id).isdigit():
+        reply_to = Post.objects.visible().select_related("author").filter(pk=reply_id).first()
+    if request.method == "GET":
+        form = PostForm(initial=_reply_initial(reply_to, request.user))
+        return _compose_page(request, form, reply_to)
+
+    form = PostForm(request.POST)
+    post = None
+    if form.is_valid():
+        if reply_id and reply_to is None:
+            form.add_error("text", "The post you are replying to is no longer available.")
+        else:
+            try:
+                post = services.post_create(
+                    author=request.user,
+                    text=form.cleaned_data["text"],
+                    in_reply_to=reply_to,
+                    client_token=form.cleaned_data["client_token"],
+                )
+            except ValidationError as error:
+                form.add_error("text" if not hasattr(error, "error_dict") else None, error)
+    inline = bool(request.POST.get("inline")) and reply_to is not None
+    if post is None:
+        if request.htmx:
+            context = compose_context(
+                form=form, user=request.user, reply_to=reply_to, htmx=True, inline=inline
+            )
+            response = render(request, "posts/partials/compose_form.html", context, status=422)
+            return reswap(retarget(response, f"#{context['form_id']}"), "outerHTML")
+        return _compose_page(request, form, reply_to)
+
+    if request.htmx and inline:
+        # The reply box opened inside a card turns into the reply it sent.
+        response = render(
+            request, "posts/partials/post_card.html", {"post": _card(post.pk, request.user)}
+        )
+        return trigger_client_event(response, "post-created", {"id": post.pk})
+    if request.htmx:
+        fresh = PostForm(initial=_reply_initial(reply_to, request.user))
+        context = compose_context(form=fresh, user=request.user, reply_to=reply_to, oob=True)
+        context["post"] = _card(post.pk, request.user)
+        response = render(request, "posts/partials/created.html", context)
+        return trigger_client_event(response, "post-created", {"id": post.pk})
+    messages.success(request, "Posted.")
+    if reply_to is not None:
+        return redirect("posts:detail", reply_to.author.username, reply_to.pk)
+    return redirect("home")
+
+
+@require_GET
+@login_required
+def reply_form(request, pk):
+    """The reply box a card's Reply button opens in place (htmx); without htmx, /compose/."""
+    reply_to = get_object_or_404(Post.objects.visible().select_related("author"), pk=pk)
+    if reply_to.repost_of_id:
+        reply_to = get_object_or_404(
+            Post.objects.visible().select_related("author"), pk=reply_to.repost_of_id
+        )
+    if not request.htmx:
+        return redirect(f"{reverse('posts:create')}?in_reply_to={reply_to.pk}")
+    form = PostForm(initial=_reply_initial(reply_to, request.user))
+    context = compose_context(form=form, user=request.user, reply_to=reply_to, inline=True)
+    return render(request, "posts/partials/compose_form.html", context)
+
+
+def _reply_initial(reply_to, user):
+    if reply_to is None:
+        return {}
+    initial = {"in_reply_to": reply_to.pk}
+    if reply_to.author_id != user.pk:
+        initial["text"] = f"@{reply_to.author.username} "
+    return initial
+
+
+def _compose_page(request, form, reply_to):
+    context = compose_context(form=form, user=request.user, reply_to=reply_to, htmx=False)
+    return render(request, "posts/compose.html", context)
+
+
+@require_GET
+def detail(request, username, pk):
+    """The permalink: the post, the conversation above it and the replies below it."""
+    post = get_object_or_404(Post.objects.visible().with_card_data(request.user), pk=pk)
+    if post.repost_of_id:
+        original = post.repost_of
+        return redirect("posts:detail", original.author.username, original.pk)
+    if post.author.username.lower() != username.lower():
+        raise Http404("No such post.")
+    if post.author.username != username:
+        return redirect("posts:detail", post.author.username, post.pk, permanent=True)
+    ancestors, replies = selectors.post_conversation(post=post, viewer=request.user)
+    return render(
+        request,
+        "posts/detail.html",
+        {"post": post, "ancestors": ancestors, "replies": replies},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def delete(request, pk):
+    """GET: "Delete this post?" (for people without JavaScript). POST: delete it.
+
+    Only the author may; anyone else gets 404 for a post they cannot see and 403 otherwise.
+    """
+    post = get_object_or_404(Post.objects.select_related("author"), pk=pk, repost_of=None)
+    if post.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can delete a post.")
+    if request.method == "GET":
+        return render(request, "posts/delete_confirm.html", {"post": post})
+    services.post_delete(post=post, user=request.user)
+    if request.htmx:
+        # An empty 200: the card swaps itself out (hx-swap="outerHTML" with nothing).
+        return trigger_client_event(HttpResponse(""), "post-deleted", {"id": pk})
+    messages.success(request, "Your post was deleted.")
+    return _back(request, reverse("home"))
+
+
+def _toggle(request, pk, *, on, off, template):
+    post = get_object_or_404(Post.objects.visible(), pk=pk)
+    want = request.POST.get("state") == "on"
+    # The form says which state it wants rather than "flip": a double click cannot undo itself.
+    try:
+        (on if want else off)(user=request.user, post=post)
+    except ValidationError as error:
+        raise Http404(error.messages[0]) from None
+    shown_id = post.repost_of_id or post.pk
+    if request.htmx:
+        card = _card(shown_id, request.user)
+        return render(
+            request, template, {"post": card.shown, "card": card, "next": request.POST.get("next")}
+        )
+    return _back(request, reverse("home"))
+
+
+@require_POST
+@login_required
+@rate_limit("like")
+def like(request, pk):
+    """Like (state=on) or unlike (state=off) a post; htmx gets the button back."""
+    return _toggle(
+        request,
+        pk,
+        on=services.like_create,
+        off=services.like_delete,
+        template="posts/partials/like_button.html",
+    )
+
+
+@require_POST
+@login_required
+@rate_limit("like")
+def repost(request, pk):
+    """Repost (state=on) or undo the repost (state=off); htmx gets the button back."""
+    return _toggle(
+        request,
+        pk,
+        on=services.repost_create,
+        off=services.repost_delete,
+        template="posts/partials/repost_button.html",
+    )
+
+
+@require_GET
+def tag(request, tag):
+    """/tags/<tag>/: posts with the hashtag, newest first; "More" loads the next page."""
+    before = request.GET.get("before")
+    before = int(before) if before and before.isdigit() else None
+    posts, next_before = selectors.tag_posts(tag=tag, viewer=request.user, before=before)
+    context = {"tag": tag, "posts": posts, "next_before": next_before}
+    if request.htmx and before is not None:
+        return render(request, "posts/tag.html#tag-page", context)
+    return render(request, "posts/tag.html", context)
+
+
+@require_GET
+@login_required
+def notifications(request):
+    """/notifications/: newest first; opening the first page marks everything shown as read."""
+    before = request.GET.get("before")
+    before = int(before) if before and before.isdigit() else None
+    items, next_before = selectors.notifications_for(user=request.user, before=before)
+    if items:
+        services.notifications_mark_read(user=request.user, up_to_id=items[0].pk)
+    context = {"notifications": items, "next_before": next_before}
+    if request.htmx and before is not None:
+        return render(request, "posts/notifications.html#notification-page", context)
+    return render(request, "posts/notifications.html", context)
+
+
+@require_GET
+def unread_count(request):
+    """The nav badge, polled every 30 s by htmx; 204 (nothing to swap) for a signed-out browser."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    count = selectors.notifications_unread_count(user=request.user)
+    return render(request, "posts/partials/unread_badge.html", {"unread_count": count})
