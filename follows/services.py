@@ -1,0 +1,68 @@
+"""Writes: following and unfollowing, with their side effects on home timelines."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from follows.models import Follow, TimelineEntry
+from microblog.ratelimit import rate_limit_hit
+from posts.models import Post
+
+
+@transaction.atomic
+def follow_create(*, follower: User, followee: User) -> Follow:
+    """follower follows followee; following someone already followed changes nothing.
+
+    Nobody follows themselves or a suspended or deactivated account (ValidationError). New follows
+    count against the "follow" rate limit, copy the followee's newest TIMELINE_BACKFILL visible
+    posts into the follower's timeline, and notify the followee.
+    """
+    if follower.pk == followee.pk:
+        raise ValidationError("You can't follow yourself.", code="self_follow")
+    if not followee.is_active or followee.is_suspended:
+        raise ValidationError("This account can't be followed.", code="unavailable")
+    existing = Follow.objects.filter(follower=follower, followee=followee).first()
+    if existing is not None:
+        return existing
+    rate_limit_hit(scope="follow", key=f"user:{follower.pk}")
+    try:
+        # A savepoint, so a lost race (two clicks at once) leaves the outer transaction usable.
+        with transaction.atomic():
+            follow = Follow.objects.create(follower=follower, followee=followee)
+    except IntegrityError:
+        return Follow.objects.get(follower=follower, followee=followee)
+    _timeline_backfill(owner=follower, author=followee)
+    _notify_followed(follow)
+    return follow
+
+
+@transaction.atomic
+def follow_delete(*, follower: User, followee: User) -> bool:
+    """follower stops following followee (True if they were following). Their posts, reposts
+    included, leave follower's home timeline at once."""
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    if not deleted:
+        return False
+    TimelineEntry.objects.filter(owner=follower, post__author=followee).delete()
+    return True
+
+
+def _timeline_backfill(*, owner: User, author: User) -> None:
+    post_ids = (
+        Post.objects.filter(author=author, removed_at__isnull=True)
+        .order_by("-id")
+        .values_list("id", flat=True)[: settings.TIMELINE_BACKFILL]
+    )
+    TimelineEntry.objects.bulk_create(
+        [TimelineEntry(owner=owner, post_id=post_id) for post_id in post_ids],
+        ignore_conflicts=True,
+    )
+
+
+def _notify_followed(follow: Follow) -> None:
+    # MERGE: wire the follow notification here once the posts branch lands, e.g.
+    #   posts.services.notification_create(recipient=follow.followee, actor=follow.follower,
+    #                                      kind="follow")
+    # (the Notification model and service belong to the posts helper; follows builds none).
+    return None
