@@ -20,18 +20,22 @@ class PeopleFilterForm(forms.Form):
     open_to_collaborate = forms.BooleanField(label="Open to collaborate", required=False)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        # Text fields search as you type, after a 300 ms pause, with the whole form's values;
-        # a newer request replaces one still running.
+        # Each control refreshes the results with the whole form's values (text fields after a
+        # 300 ms pause in typing); a newer request replaces one still running. Target, swap and
+        # URL push are inherited from the <form>.
         live = {
             "hx-get": reverse_lazy("follows:people"),
-            "hx-trigger": "input changed delay:300ms",
             "hx-include": "closest form",
             "hx-sync": "closest form:replace",
         }
+        typing = {**live, "hx-trigger": "input changed delay:300ms"}
         self.fields["q"].widget.input_type = "search"
-        self.fields["q"].widget.attrs.update({**live, "placeholder": "Name, username or bio"})
-        self.fields["location"].widget.attrs.update({**live, "placeholder": "e.g. Berlin"})
+        self.fields["q"].widget.attrs.update({**typing, "placeholder": "Name, username or bio"})
+        self.fields["location"].widget.attrs.update({**typing, "placeholder": "e.g. Berlin"})
+        self.fields["industry"].widget.attrs.update({**live, "hx-trigger": "change"})
+        self.fields["open_to_collaborate"].widget.attrs.update({**live, "hx-trigger": "change"})
 
     def filters(self) -> dict:
         """The valid filters (the invalid ones are dropped, and shown with their error)."""
