@@ -73,9 +73,14 @@ def home(request):
 
 
 @require_GET
-@login_required
 def home_new(request):
-    """Polled by the home page: 204 (no body) when nothing is newer than ?after=, else the bar."""
+    """Polled by the home page: 204 (no body) when nothing is newer than ?after=, else the bar.
+
+    A poll whose session has ended gets 204 too, rather than a login page inside the bar."""
+    if not request.user.is_authenticated:
+        if request.htmx:
+            return HttpResponse(status=204)
+        return redirect_to_login(request.get_full_path())
     after = _int_param(request, "after") or 0
     count = selectors.home_newer_count(user=request.user, after=after)
     if not count:

@@ -128,9 +128,16 @@ def test_newer_posts_come_as_cards_and_a_fresh_poller(client_logged_in, me):
 
 
 def test_new_posts_endpoints_send_visitors_to_log_in(client):
-    response = client.get("/home/new/?after=0")
+    for path in ("/home/new/?after=0", "/home/newer/?after=0"):
+        response = client.get(path)
 
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_poll_after_the_session_ended_is_quietly_empty(client):
+    response = client.get("/home/new/?after=0", headers=HTMX)
+
+    assert response.status_code == 204 and response.content == b""
 
 
 # --- follow / unfollow -------------------------------------------------------------------------
