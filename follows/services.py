@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from accounts.models import User
 from follows.models import Follow, TimelineEntry
@@ -46,6 +47,27 @@ def follow_delete(*, follower: User, followee: User) -> bool:
         return False
     TimelineEntry.objects.filter(owner=follower, post__author=followee).delete()
     return True
+
+
+def timeline_rebuild(*, owner: User) -> int:
+    """Rebuild `owner`'s stored home timeline from the posts table: their own posts and those of
+    everyone they follow, newest TIMELINE_MAX_ENTRIES. For data that predates the timelines (or
+    was bulk-loaded, e.g. by a benchmark); the site keeps timelines current by itself. Returns
+    the number of rows stored."""
+    followees = Follow.objects.filter(follower=owner).values("followee_id")
+    post_ids = list(
+        Post.objects.filter(Q(author_id__in=followees) | Q(author_id=owner.pk))
+        .filter(removed_at__isnull=True)
+        .order_by("-id")
+        .values_list("id", flat=True)[: settings.TIMELINE_MAX_ENTRIES]
+    )
+    with transaction.atomic():
+        TimelineEntry.objects.filter(owner=owner).delete()
+        TimelineEntry.objects.bulk_create(
+            [TimelineEntry(owner=owner, post_id=post_id) for post_id in post_ids],
+            batch_size=500,
+        )
+    return len(post_ids)
 
 
 def _timeline_backfill(*, owner: User, author: User) -> None:

@@ -97,3 +97,29 @@ def test_a_visitor_who_clicks_follow_logs_in_and_comes_back(page):
     expect(page).to_have_url(re.compile(r"/people/\?location=oslo$"))
     page.get_by_role("button", name="Follow Bea Lindqvist").click()
     expect(page.get_by_role("button", name="Unfollow Bea Lindqvist")).to_be_visible()
+
+
+def test_posts_already_on_the_page_are_not_offered_again_as_new(page, settings):
+    settings.FEED_POLL_SECONDS = 1
+    ana = UserFactory(username="ana", display_name="Ana Costa")
+    post_published(ana, text="An older note")
+    log_in(page, "ana")
+    expect(page.locator("#timeline .post-card")).to_have_count(1)
+
+    # A post put on top of the timeline by the page itself (as the compose box does) ...
+    mine = post_published(ana, text="Just posted from this page")
+    page.evaluate(
+        """id => {
+            const card = document.createElement("article");
+            card.id = "post-" + id;
+            card.className = "post-card card";
+            card.textContent = "Just posted from this page";
+            document.getElementById("timeline").prepend(card);
+        }""",
+        mine.id,
+    )
+
+    # ... is where the next check starts, so it is not counted as new.
+    with page.expect_request(lambda request: f"/home/new/?after={mine.id}" in request.url):
+        pass
+    expect(page.get_by_role("button", name=re.compile("new post"))).to_have_count(0)

@@ -416,3 +416,14 @@ def test_suspended_peoples_lists_are_404(client):
     UserFactory(username="gone", suspended_at=timezone.now())
 
     assert client.get("/@gone/followers/").status_code == 404
+
+
+def test_directory_history_restore_gets_the_whole_page(client):
+    UserFactory(display_name="Maya Okafor", location="Berlin")
+
+    response = client.get(
+        "/people/?location=berlin", headers={**HTMX, "HX-History-Restore-Request": "true"}
+    )
+
+    content = response.content.decode()
+    assert "<html" in content and "Maya Okafor" in content
