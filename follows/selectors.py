@@ -167,13 +167,27 @@ def people_for_cards(people: QuerySet, viewer) -> QuerySet:
     return people.select_related("industry").annotate(viewer_follows=_viewer_follows(viewer))
 
 
-def parse_people_cursor(value: str | None) -> tuple[int, int] | None:
-    """A directory cursor is "<activity>.<person id>"; anything else means the first page."""
+MAX_ID = 2**63 - 1  # ids are 64-bit: a larger number in a URL would be a database error
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id from a URL (a keyset cursor), or None when it is not one."""
     try:
-        activity, person_id = (value or "").split(".")
-        return int(activity), int(person_id)
+        number = int(value or "")
     except ValueError:
         return None
+    return number if 0 <= number <= MAX_ID else None
+
+
+def parse_people_cursor(value: str | None) -> tuple[int, int] | None:
+    """A directory cursor is "<activity>.<person id>"; anything else means the first page."""
+    parts = (value or "").split(".")
+    if len(parts) != 2:
+        return None
+    activity, person_id = parse_id(parts[0]), parse_id(parts[1])
+    if activity is None or person_id is None:
+        return None
+    return activity, person_id
 
 
 def people_directory(

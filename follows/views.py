@@ -23,11 +23,8 @@ from follows.forms import PeopleFilterForm
 
 
 def _int_param(request, name: str) -> int | None:
-    try:
-        value = int(request.GET.get(name, ""))
-    except ValueError:
-        return None
-    return value if value >= 0 else None
+    """A cursor from the URL; anything that is not a plausible id means "none"."""
+    return selectors.parse_id(request.GET.get(name))
 
 
 def _url_with(request, path: str, **params) -> str:
@@ -66,9 +63,10 @@ def home(request):
     context = {
         "poll_seconds": settings.FEED_POLL_SECONDS,
         "newest_id": page.items[0].id if page.items and before is None else 0,
-        "suggestions": selectors.suggested_people(user=request.user, limit=5),
         "older": before is not None,
     }
+    if not (_is_fragment(request) and before is not None):  # "load more" needs no side panel
+        context["suggestions"] = selectors.suggested_people(user=request.user, limit=5)
     return _posts_page(request, "follows/home.html", context, page, reverse("home"))
 
 

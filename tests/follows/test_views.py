@@ -427,3 +427,25 @@ def test_directory_history_restore_gets_the_whole_page(client):
 
     content = response.content.decode()
     assert "<html" in content and "Maya Okafor" in content
+
+
+@pytest.mark.parametrize("cursor", ["abc", "-5", "9" * 40, "1.5", ""])
+def test_nonsense_cursors_mean_the_first_page(client_logged_in, me, cursor):
+    post_published(me, text="Still here")
+
+    for path in ("/", "/public/", f"/@{me.username}/followers/", "/industries/music/"):
+        assert client_logged_in.get(f"{path}?before={cursor}").status_code == 200
+    assert client_logged_in.get(f"/home/new/?after={cursor}", headers=HTMX).status_code == 200
+    for people_cursor in (cursor, f"{cursor}.{cursor}", "1.2.3"):
+        assert client_logged_in.get(f"/people/?before={people_cursor}").status_code == 200
+    assert "Still here" in client_logged_in.get(f"/?before={cursor}").content.decode()
+
+
+def test_load_more_skips_the_side_panel_queries(client_logged_in, me, django_assert_num_queries):
+    posts = [post_published(me) for _ in range(60)]
+
+    with django_assert_num_queries(4):  # session, user, timeline ids, posts
+        client_logged_in.get(f"/?before={posts[40].id}", headers=HTMX)
+    # The last stored page also looks below the stored timeline (design A): one more query.
+    with django_assert_num_queries(5):
+        client_logged_in.get(f"/?before={posts[20].id}", headers=HTMX)
