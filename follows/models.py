@@ -1,3 +1,25 @@
+"""Following, and the home timelines it fills.
+
+Design of the home timeline ("fan-out on write", chosen from the measurements in the team's
+timeline study; to be benchmarked in issue 7):
+
+- Every new post (reposts included) is written into the timelines of its author's followers, plus
+  the author's own, by ONE `INSERT ... SELECT` from follows (`follows.signals`). Cost: ~5 µs per
+  follower, inside post_create's transaction.
+- Reading page 1 is "my newest 20 (+10 spare) TimelineEntry rows" (an index range scan on the unique
+  (owner, post) index, read backwards), then "those posts by primary key" filtered by
+  Post.objects.visible(). Two small queries whatever the number of followees or posts. It is never a
+  join over the whole posts table (PostgreSQL picks a merge join walking every post for that).
+- Timelines are capped at about TIMELINE_MAX_ENTRIES (800) newest rows. Trimming is batched:
+  after a fan-out, only the followers sampled by `(owner_id + post_id) % TIMELINE_TRIM_EVERY = 0`
+  are trimmed, so each timeline is checked about every 200 new rows and stays near 800-1,000
+  rows, while one post trims ~1/200 of its followers' timelines instead of all of them.
+- Following someone backfills their newest TIMELINE_BACKFILL (200) posts; unfollowing deletes their
+  posts from your timeline.
+- Pages older than what is stored (trimmed past the cap, or older than a backfill) fall back to the
+  join-at-read query ("design A": posts of followees and mine, keyset by id).
+"""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -25,3 +47,30 @@ class Follow(models.Model):
 
     def __str__(self):
         return f"{self.follower_id} follows {self.followee_id}"
+
+
+class TimelineEntry(models.Model):
+    """One post in one person's home timeline (see the module docstring for the design).
+
+    The unique (owner, post) constraint is also THE read index: "WHERE owner_id = ? ORDER BY
+    post_id DESC" is a backward range scan of it on SQLite and PostgreSQL, so no second
+    (owner, -post) index is kept (it would double the cost of every fan-out insert). The post
+    foreign key keeps its own index so deleting a post deletes its entries quickly.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="timeline_entries",
+        db_index=False,  # the unique (owner, post) index starts with owner
+    )
+    post = models.ForeignKey("posts.Post", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "post"], name="follows_timeline_owner_post"),
+        ]
+        verbose_name_plural = "timeline entries"
+
+    def __str__(self):
+        return f"post {self.post_id} in {self.owner_id}'s timeline"

@@ -1,3 +1,19 @@
+from django.urls import path
+
+from follows import views
+
 app_name = "follows"
 
-urlpatterns = []
+urlpatterns = [
+    path("home/new/", views.home_new, name="home_new"),
+    path("home/newer/", views.home_newer, name="home_newer"),
+    path("public/", views.public, name="public"),
+    path("people/", views.people, name="people"),
+    path("people/suggested/", views.suggested, name="suggested"),
+    path("industries/", views.industries, name="industries"),
+    path("industries/<slug:slug>/", views.industry, name="industry"),
+    path("@<str:username>/follow/", views.follow, name="follow"),
+    path("@<str:username>/unfollow/", views.unfollow, name="unfollow"),
+    path("@<str:username>/followers/", views.followers, name="followers"),
+    path("@<str:username>/following/", views.following, name="following"),
+]

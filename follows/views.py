@@ -1,8 +1,263 @@
-from django.shortcuts import render
+"""Thin HTTP adapters for following, timelines and finding people.
+
+A plain request gets the whole page (or, after a POST, a redirect back); an htmx request gets the
+fragment it swaps: "load more" gets the next page, the directory's filters get the results.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from accounts.models import User
+from follows import selectors, services
+from follows.forms import PeopleFilterForm
 
 
+def _int_param(request, name: str) -> int | None:
+    """A cursor from the URL; anything that is not a plausible id means "none"."""
+    return selectors.parse_id(request.GET.get(name))
+
+
+def _url_with(request, path: str, **params) -> str:
+    """`path` with the current query string, some parameters replaced (None removes one)."""
+    query = request.GET.copy()
+    for name, value in params.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return f"{path}?{query.urlencode()}" if query else path
+
+
+def _is_fragment(request) -> bool:
+    """An htmx request that swaps part of the page (not a history restore, which needs it all)."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _posts_page(request, template: str, context: dict, page, path: str):
+    context = {
+        **context,
+        "posts": page.items,
+        "next_url": _url_with(request, path, before=page.next_before) if page.next_before else "",
+    }
+    if _is_fragment(request) and "before" in request.GET:
+        return render(request, "follows/partials/post_page.html", context)
+    return render(request, template, context)
+
+
+@vary_on_headers("HX-Request")
 def home(request):
     """The home timeline for a signed-in person, the landing page for a visitor."""
     if not request.user.is_authenticated:
         return render(request, "landing.html")
-    return render(request, "follows/home.html")
+    before = _int_param(request, "before")
+    page = selectors.home_timeline(user=request.user, before=before)
+    context = {
+        "poll_seconds": settings.FEED_POLL_SECONDS,
+        "newest_id": page.items[0].id if page.items and before is None else 0,
+        "older": before is not None,
+    }
+    if not (_is_fragment(request) and before is not None):  # "load more" needs no side panel
+        context["suggestions"] = selectors.suggested_people(user=request.user, limit=5)
+    return _posts_page(request, "follows/home.html", context, page, reverse("home"))
+
+
+@require_GET
+def home_new(request):
+    """Polled by the home page: 204 (no body) when nothing is newer than ?after=, else the bar.
+
+    A poll whose session has ended gets 204 too, rather than a login page inside the bar."""
+    if not request.user.is_authenticated:
+        if request.htmx:
+            return HttpResponse(status=204)
+        return redirect_to_login(request.get_full_path())
+    after = _int_param(request, "after") or 0
+    count = selectors.home_newer_count(user=request.user, after=after)
+    if not count:
+        return HttpResponse(status=204)
+    return render(request, "follows/partials/new_posts_bar.html", {"count": count, "after": after})
+
+
+@require_GET
+@login_required
+def home_newer(request):
+    """The posts newer than ?after=, to insert at the top of the timeline (and a fresh poller)."""
+    after = _int_param(request, "after") or 0
+    posts = selectors.home_newer(user=request.user, after=after)
+    if not _is_fragment(request):
+        return redirect("home")
+    context = {
+        "posts": posts,
+        "newest_id": posts[0].id if posts else after,
+        "poll_seconds": settings.FEED_POLL_SECONDS,
+    }
+    return render(request, "follows/partials/newer_posts.html", context)
+
+
+@vary_on_headers("HX-Request")
+def public(request):
+    """Everyone's visible posts, newest first; for visitors too."""
+    page = selectors.public_timeline(viewer=request.user, before=_int_param(request, "before"))
+    return _posts_page(request, "follows/public.html", {}, page, reverse("follows:public"))
+
+
+@vary_on_headers("HX-Request")
+def people(request):
+    """The directory: filter by industry, location, openness and a search; most active first."""
+    form = PeopleFilterForm(request.GET or None)
+    page = selectors.people_directory(
+        viewer=request.user,
+        before=selectors.parse_people_cursor(request.GET.get("before")),
+        **form.filters(),
+    )
+    path = reverse("follows:people")
+    context = {
+        "form": form,
+        "people": page.items,
+        "next_url": _url_with(request, path, before=page.next_before) if page.next_before else "",
+    }
+    if _is_fragment(request):
+        if "before" in request.GET:
+            return render(request, "follows/people.html#people-page", context)
+        return render(request, "follows/people.html#results", context)
+    return render(request, "follows/people.html", context)
+
+
+@login_required
+def suggested(request):
+    """Who to follow, each with the reason."""
+    suggestions = selectors.suggested_people(user=request.user, limit=30)
+    return render(request, "follows/suggested.html", {"suggestions": suggestions})
+
+
+def industries(request):
+    """Every industry with how many people are in it."""
+    return render(
+        request, "follows/industries.html", {"industries": selectors.industries_with_counts()}
+    )
+
+
+@vary_on_headers("HX-Request")
+def industry(request, slug):
+    """The people in one industry and a timeline of their recent posts."""
+    found = selectors.industry_with_count(slug)
+    if found is None:
+        raise Http404("No such industry")
+    page = selectors.industry_timeline(
+        industry=found, viewer=request.user, before=_int_param(request, "before")
+    )
+    context = {"industry": found}
+    if not ("before" in request.GET and _is_fragment(request)):
+        context["people"] = selectors.industry_people(industry=found, viewer=request.user)
+    path = reverse("follows:industry", args=[found.slug])
+    return _posts_page(request, "follows/industry.html", context, page, path)
+
+
+@vary_on_headers("HX-Request")
+def followers(request, username):
+    return _follow_list(request, username, "followers")
+
+
+@vary_on_headers("HX-Request")
+def following(request, username):
+    return _follow_list(request, username, "following")
+
+
+def _follow_list(request, username: str, which: str):
+    person = selectors.person_by_username(username)
+    if person is None:
+        raise Http404("No such person")
+    select = selectors.followers_page if which == "followers" else selectors.following_page
+    page = select(person=person, viewer=request.user, before=_int_param(request, "before"))
+    path = reverse(f"follows:{which}", args=[person.username])
+    context = {
+        "person": person,
+        "which": which,
+        "people": page.items,
+        "next_url": _url_with(request, path, before=page.next_before) if page.next_before else "",
+    }
+    if _is_fragment(request) and "before" in request.GET:
+        return render(request, "follows/follow_list.html#people-page", context)
+    return render(request, "follows/follow_list.html", context)
+
+
+# --- follow / unfollow -------------------------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    """Where a plain POST returns: ?next= or the referring page if on this site, else home."""
+    for candidate in (request.POST.get("next"), request.headers.get("Referer")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return reverse("home")
+
+
+@require_POST
+def follow(request, username):
+    return _follow_change(request, username, follow=True)
+
+
+@require_POST
+def unfollow(request, username):
+    return _follow_change(request, username, follow=False)
+
+
+def _follow_change(request, username: str, *, follow: bool):
+    if not request.user.is_authenticated:
+        # Log in, then come back to the page the button was on.
+        login = redirect_to_login(_next_url(request))
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = login["Location"]
+            return response
+        return login
+    person = get_object_or_404(User.objects.all(), username__iexact=username)
+    try:
+        if follow:
+            services.follow_create(follower=request.user, followee=person)
+        else:
+            services.follow_delete(follower=request.user, followee=person)
+    except ValidationError as error:
+        if request.htmx:
+            response = render(
+                request, "follows/partials/flash.html", {"message": error.messages[0]}, status=422
+            )
+            response["HX-Retarget"] = "#flash"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        messages.error(request, error.messages[0])
+        return redirect(_next_url(request))
+    if not request.htmx:
+        if follow:
+            messages.success(request, f"You follow {person.name} now.")
+        else:
+            messages.success(request, f"You no longer follow {person.name}.")
+        return redirect(_next_url(request))
+    counts = selectors.follow_counts(people=[person, request.user])
+    response = render(
+        request,
+        "follows/partials/follow_button.html",
+        {"person": person, "following": follow, "next": request.POST.get("next", "")},
+    )
+    # Counts shown anywhere on the page (profile header, lists) update from this event.
+    return trigger_client_event(
+        response,
+        "followChanged",
+        {
+            "username": person.username,
+            "following": follow,
+            "followers": counts[person.pk][0],
+            "viewer": request.user.username,
+            "viewerFollowing": counts[request.user.pk][1],
+        },
+    )

@@ -263,3 +263,12 @@ RATE_LIMITS = {
 }
 # Trust X-Forwarded-For for client addresses (rate limits) only behind a proxy that sets it.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+
+# Home timelines (follows app). The home page asks for newer posts every FEED_POLL_SECONDS. Each
+# timeline keeps about TIMELINE_MAX_ENTRIES newest posts (older pages are read from the posts
+# table), trimmed in batches (each timeline is checked about every TIMELINE_TRIM_EVERY new posts);
+# following someone copies their newest TIMELINE_BACKFILL posts in.
+FEED_POLL_SECONDS = env_int("FEED_POLL_SECONDS", 30)
+TIMELINE_MAX_ENTRIES = env_int("TIMELINE_MAX_ENTRIES", 800)
+TIMELINE_TRIM_EVERY = env_int("TIMELINE_TRIM_EVERY", 200)
+TIMELINE_BACKFILL = env_int("TIMELINE_BACKFILL", 200)

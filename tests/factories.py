@@ -53,3 +53,28 @@ class RepostFactory(DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     text = ""
     repost_of = factory.SubFactory(PostFactory)
+
+
+class FollowFactory(DjangoModelFactory):
+    """A bare Follow row (no timeline backfill); use follows.services.follow_create to follow
+    the way the site does."""
+
+    class Meta:
+        model = "follows.Follow"
+
+    follower = factory.SubFactory(UserFactory)
+    followee = factory.SubFactory(UserFactory)
+
+
+def post_published(author, text: str | None = None, **fields) -> Post:
+    """Create a post as posts.services.post_create publishes it (one transaction, post_created
+    sent, so it fans out to home timelines) but without its text checks, mentions or hashtags:
+    for tests that need arbitrary fields. Use post_create where those matter."""
+    from django.db import transaction
+
+    from posts.signals import post_created
+
+    with transaction.atomic():
+        post = PostFactory(author=author, **({"text": text} if text is not None else {}), **fields)
+        post_created.send(sender=Post, post=post)
+    return post

@@ -1,10 +1,15 @@
-"""Load a small demo community: people in music, sound and post-production in four cities."""
+"""Load a small demo community: people in music, sound and post-production in four cities.
+
+The demo people follow each other through follows.services.follow_create, and their posts go
+through the post_created signal, so every demo home timeline is filled.
+"""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Industry, User
-from posts.models import Post
+from follows.services import follow_create
+from posts.services import post_create
 
 DEMO_PASSWORD = "demo-password-123"
 
@@ -81,6 +86,16 @@ PEOPLE = [
     ),
 ]
 
+# Who follows whom: everyone follows a few people in their industry or city.
+FOLLOWS = {
+    "maya": ["aiko", "sam", "jonas", "leo"],
+    "jonas": ["sam", "maya", "leo"],
+    "priya": ["aiko", "maya"],
+    "leo": ["jonas", "maya"],
+    "aiko": ["priya", "maya", "jonas"],
+    "sam": ["jonas", "maya"],
+}
+
 
 class Command(BaseCommand):
     help = "Create demo people and posts (with --if-empty, only when nobody has signed up yet)."
@@ -96,6 +111,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data not loaded: the database already has people in it.")
             return
         industries = {industry.slug: industry for industry in Industry.objects.all()}
+        created = []
         for username, name, industry, location, open_flag, bio, texts in PEOPLE:
             if User.objects.filter(username=username).exists():
                 continue
@@ -109,8 +125,17 @@ class Command(BaseCommand):
                 open_to_collaborate=open_flag,
                 bio=bio,
             )
-            for text in texts:
-                Post.objects.create(author=person, text=text)
+            created.append((person, texts))
+        # Follow first, then post in turns, so timelines interleave as they would in real life.
+        people = {person.username: person for person, _ in created}
+        for username, followees in FOLLOWS.items():
+            for followee in followees:
+                if username in people and followee in people:
+                    follow_create(follower=people[username], followee=people[followee])
+        for turn in range(max((len(texts) for _, texts in created), default=0)):
+            for person, texts in created:
+                if turn < len(texts):
+                    post_create(author=person, text=texts[turn])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded. Log in as any of {', '.join(p[0] for p in PEOPLE)} "

@@ -1,0 +1,88 @@
+"""Writes: following and unfollowing, with their side effects on home timelines."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from accounts.models import User
+from follows.models import Follow, TimelineEntry
+from microblog.ratelimit import rate_limit_hit
+from posts.models import Post
+from posts.services import notification_create, notification_withdraw
+
+
+@transaction.atomic
+def follow_create(*, follower: User, followee: User) -> Follow:
+    """follower follows followee; following someone already followed changes nothing.
+
+    Nobody follows themselves or a suspended or deactivated account (ValidationError). New follows
+    count against the "follow" rate limit, copy the followee's newest TIMELINE_BACKFILL visible
+    posts into the follower's timeline, and notify the followee.
+    """
+    if follower.pk == followee.pk:
+        raise ValidationError("You can't follow yourself.", code="self_follow")
+    if not followee.is_active or followee.is_suspended:
+        raise ValidationError("This account can't be followed.", code="unavailable")
+    existing = Follow.objects.filter(follower=follower, followee=followee).first()
+    if existing is not None:
+        return existing
+    rate_limit_hit(scope="follow", key=f"user:{follower.pk}")
+    try:
+        # A savepoint, so a lost race (two clicks at once) leaves the outer transaction usable.
+        with transaction.atomic():
+            follow = Follow.objects.create(follower=follower, followee=followee)
+    except IntegrityError:
+        return Follow.objects.get(follower=follower, followee=followee)
+    _timeline_backfill(owner=follower, author=followee)
+    _notify_followed(follow)
+    return follow
+
+
+@transaction.atomic
+def follow_delete(*, follower: User, followee: User) -> bool:
+    """follower stops following followee (True if they were following). Their posts, reposts
+    included, leave follower's home timeline at once."""
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    if not deleted:
+        return False
+    TimelineEntry.objects.filter(owner=follower, post__author=followee).delete()
+    notification_withdraw(recipient=followee, actor=follower, kind="follow")
+    return True
+
+
+def timeline_rebuild(*, owner: User) -> int:
+    """Rebuild `owner`'s stored home timeline from the posts table: their own posts and those of
+    everyone they follow, newest TIMELINE_MAX_ENTRIES. For data that predates the timelines (or
+    was bulk-loaded, e.g. by a benchmark); the site keeps timelines current by itself. Returns
+    the number of rows stored."""
+    followees = Follow.objects.filter(follower=owner).values("followee_id")
+    post_ids = list(
+        Post.objects.filter(Q(author_id__in=followees) | Q(author_id=owner.pk))
+        .filter(removed_at__isnull=True)
+        .order_by("-id")
+        .values_list("id", flat=True)[: settings.TIMELINE_MAX_ENTRIES]
+    )
+    with transaction.atomic():
+        TimelineEntry.objects.filter(owner=owner).delete()
+        TimelineEntry.objects.bulk_create(
+            [TimelineEntry(owner=owner, post_id=post_id) for post_id in post_ids],
+            batch_size=500,
+        )
+    return len(post_ids)
+
+
+def _timeline_backfill(*, owner: User, author: User) -> None:
+    post_ids = (
+        Post.objects.filter(author=author, removed_at__isnull=True)
+        .order_by("-id")
+        .values_list("id", flat=True)[: settings.TIMELINE_BACKFILL]
+    )
+    TimelineEntry.objects.bulk_create(
+        [TimelineEntry(owner=owner, post_id=post_id) for post_id in post_ids],
+        ignore_conflicts=True,
+    )
+
+
+def _notify_followed(follow: Follow) -> None:
+    notification_create(recipient=follow.followee, actor=follow.follower, kind="follow")

@@ -1,0 +1,125 @@
+import re
+
+from playwright.sync_api import expect
+
+from accounts.models import Industry
+from tests.factories import PASSWORD, UserFactory, post_published
+
+
+def log_in(page, username):
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Home")).to_be_visible()
+
+
+def test_find_someone_by_industry_and_place_follow_them_and_read_them(page, settings):
+    settings.FEED_POLL_SECONDS = 1  # the live server reads it per request: no 30 s wait
+    post_production = Industry.objects.get(slug="film-and-tv-post-production")
+    UserFactory(username="ana", display_name="Ana Costa")
+    bea = UserFactory(
+        username="bea", display_name="Bea Lindqvist", industry=post_production, location="Berlin"
+    )
+    UserFactory(display_name="Lon Don", industry=post_production, location="London")
+    UserFactory(display_name="Ber Lin", location="Berlin")  # another industry
+    for n in range(25):
+        post_published(bea, text=f"Conform pass {n} done")
+
+    log_in(page, "ana")
+    expect(page.get_by_role("heading", name="Your timeline is empty")).to_be_visible()
+
+    # Find Bea in the directory by industry and location; the URL keeps the filters.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    page.get_by_label("Industry").select_option(label="Film and TV post-production")
+    page.get_by_label("Location").fill("berlin")
+    results = page.locator("#people-results")
+    expect(results.get_by_role("article", name="Lon Don")).to_have_count(0)
+    expect(results.get_by_role("article", name="Ber Lin")).to_have_count(0)
+    expect(results.get_by_role("article", name="Bea Lindqvist")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"industry=film-and-tv-post-production.*location=berlin"))
+
+    results.get_by_role("button", name="Follow Bea Lindqvist").click()
+    expect(results.get_by_role("button", name="Unfollow Bea Lindqvist")).to_be_visible()
+
+    # Bea's posts are on the home timeline, 20 at first; scrolling loads the older ones.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    timeline = page.locator("#timeline")
+    expect(timeline.get_by_text("Conform pass 24 done")).to_be_visible()
+    expect(timeline.locator(".post-card")).to_have_count(20)
+    page.get_by_role("link", name="Load more").scroll_into_view_if_needed()
+    expect(timeline.locator(".post-card")).to_have_count(25)
+    expect(timeline.get_by_text("Conform pass 0 done")).to_be_visible()
+
+    # Bea posts again; a bar offers it, and a click puts it on top without loading the page.
+    page.evaluate("window.stillTheSamePage = true")
+    post_published(bea, text="Picture lock, for real this time")
+    bar = page.get_by_role("button", name="1 new post")
+    expect(bar).to_be_visible()
+    bar.click()
+    expect(timeline.locator(".post-card").first).to_contain_text("Picture lock, for real")
+    expect(bar).to_have_count(0)
+    expect(timeline.locator(".post-card")).to_have_count(26)
+    assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_follow_and_unfollow_without_reloading_and_counts_follow(page):
+    UserFactory(username="ana", display_name="Ana Costa")
+    UserFactory(username="bea", display_name="Bea Lindqvist")
+
+    log_in(page, "ana")
+    page.goto(page.base_url + "/@ana/following/")
+    expect(page.locator("[data-following-count=ana]")).to_have_text("0")
+    page.goto(page.base_url + "/people/suggested/")
+    page.get_by_role("button", name="Follow Bea Lindqvist").click()
+    expect(page.get_by_role("button", name="Unfollow Bea Lindqvist")).to_be_visible()
+
+    page.goto(page.base_url + "/@bea/followers/")
+    expect(page.locator("[data-followers-count=bea]")).to_have_text("1")
+    expect(page.get_by_role("article", name="Ana Costa")).to_be_visible()
+    page.goto(page.base_url + "/@ana/following/")
+    card = page.get_by_role("article", name="Bea Lindqvist")
+    card.get_by_role("button", name="Unfollow Bea Lindqvist").click()
+    expect(card.get_by_role("button", name="Follow Bea Lindqvist")).to_be_visible()
+    expect(page.locator("[data-following-count=ana]")).to_have_text("0")
+
+
+def test_a_visitor_who_clicks_follow_logs_in_and_comes_back(page):
+    UserFactory(username="ana", display_name="Ana Costa")
+    UserFactory(username="bea", display_name="Bea Lindqvist", location="Oslo")
+
+    page.goto(page.base_url + "/people/?location=oslo")
+    page.get_by_role("link", name="Follow Bea Lindqvist").click()
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page).to_have_url(re.compile(r"/people/\?location=oslo$"))
+    page.get_by_role("button", name="Follow Bea Lindqvist").click()
+    expect(page.get_by_role("button", name="Unfollow Bea Lindqvist")).to_be_visible()
+
+
+def test_posts_already_on_the_page_are_not_offered_again_as_new(page, settings):
+    settings.FEED_POLL_SECONDS = 1
+    ana = UserFactory(username="ana", display_name="Ana Costa")
+    post_published(ana, text="An older note")
+    log_in(page, "ana")
+    expect(page.locator("#timeline .post-card")).to_have_count(1)
+
+    # A post put on top of the timeline by the page itself (as the compose box does) ...
+    mine = post_published(ana, text="Just posted from this page")
+    page.evaluate(
+        """id => {
+            const card = document.createElement("article");
+            card.id = "post-" + id;
+            card.className = "post-card card";
+            card.textContent = "Just posted from this page";
+            document.getElementById("timeline").prepend(card);
+        }""",
+        mine.id,
+    )
+
+    # ... is where the next check starts, so it is not counted as new.
+    with page.expect_request(lambda request: f"/home/new/?after={mine.id}" in request.url):
+        pass
+    expect(page.get_by_role("button", name=re.compile("new post"))).to_have_count(0)
