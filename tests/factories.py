@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from accounts.models import Industry, User
+from accounts.models import Industry, Invite, User
 from posts.models import Like, Post
 
 PASSWORD = "correct horse battery staple"
@@ -53,3 +53,10 @@ class RepostFactory(DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     text = ""
     repost_of = factory.SubFactory(PostFactory)
+
+
+class InviteFactory(DjangoModelFactory):
+    class Meta:
+        model = Invite
+
+    max_uses = 1
