@@ -32,6 +32,17 @@ class UserQuerySet(models.QuerySet):
         return self.filter(is_active=True, suspended_at__isnull=True, awaiting_approval=False)
 
 
+    def in_industry(self, slug: str):
+        return self.filter(industry__slug=slug)
+
+    def in_location(self, location: str):
+        """People whose location is `location`, ignoring letter case and outer spaces."""
+        return self.filter(location__iexact=location.strip())
+
+    def open_to_collaborate(self):
+        return self.filter(open_to_collaborate=True)
+
+
 class AccountManager(UserManager.from_queryset(UserQuerySet)):
     pass
 

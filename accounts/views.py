@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from accounts import selectors, services
 from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, SignupForm
@@ -85,6 +86,7 @@ def pending(request):
     return render(request, "accounts/pending.html")
 
 
+@vary_on_headers("HX-Request")
 def profile(request, username):
     viewer = request.user if request.user.is_authenticated else None
     try:

@@ -23,6 +23,7 @@ def test_uploaded_images_are_served_safely_with_debug_off(client, avatar_name):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"] == "inline"
     assert "immutable" in response["Cache-Control"]
+    assert "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content)[:4] == b"RIFF"
 
 

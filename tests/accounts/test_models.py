@@ -65,3 +65,22 @@ def test_invite_codes_are_random_and_usable_until_used_up_or_expired():
 def test_invite_uses_cannot_exceed_its_maximum_in_the_database():
     with pytest.raises(IntegrityError):
         InviteFactory(max_uses=1, uses=2)
+
+
+def test_people_can_be_filtered_by_location_ignoring_case_industry_and_collaboration():
+    berlin = UserFactory(location="Berlin", open_to_collaborate=True)
+    shouting = UserFactory(location="BERLIN")
+    UserFactory(location="Berlin-Mitte")
+
+    assert set(User.objects.in_location(" berlin ")) == {berlin, shouting}
+    assert list(User.objects.in_location("berlin").open_to_collaborate()) == [berlin]
+
+
+def test_people_can_be_filtered_by_industry():
+    from tests.factories import IndustryFactory
+
+    music = IndustryFactory(slug="music-x", name="Music X")
+    musician = UserFactory(industry=music)
+    UserFactory()
+
+    assert list(User.objects.in_industry("music-x")) == [musician]
