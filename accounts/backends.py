@@ -1,7 +1,10 @@
+import ipaddress
+
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import User
+from microblog.ratelimit import client_ip
 
 
 class LoginAttemptBackend(AxesStandaloneBackend):
@@ -47,4 +50,17 @@ def lockout_username(request, credentials) -> str:
         user = User.objects.filter(email__iexact=typed).only("username").first()
         if user is not None:
             return user.username.lower()
-    return typed.lower()
+    return typed.lower()[:254]  # axes keeps it in a 255-character column
+
+
+def lockout_ip(request) -> str | None:
+    """The client's address as our rate limits see it, or None when there is no real one.
+
+    Axes stores it in an IP address column, which PostgreSQL checks, so "unknown" (a request
+    without REMOTE_ADDR, such as Django's force_login in tests) must not reach it.
+    """
+    address = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None

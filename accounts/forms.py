@@ -3,7 +3,7 @@ import unicodedata
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 
 from accounts import avatars
 from accounts.models import Industry, User
@@ -85,6 +85,10 @@ class LoginForm(NoColonLabels, AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Username"
         self.fields["username"].help_text = "Or the email address you signed up with."
+        # Django limits this field to the username's 30 characters; emails are longer.
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = 254
+        self.fields["username"].validators.append(MaxLengthValidator(254))
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

@@ -31,7 +31,6 @@ class UserQuerySet(models.QuerySet):
         """People who can be seen: not deactivated, not suspended, not waiting for approval."""
         return self.filter(is_active=True, suspended_at__isnull=True, awaiting_approval=False)
 
-
     def in_industry(self, slug: str):
         return self.filter(industry__slug=slug)
 

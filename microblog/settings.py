@@ -279,7 +279,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no log of every successful login and its address
-AXES_CLIENT_IP_CALLABLE = "microblog.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.backends.lockout_ip"
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
 AXES_VERBOSE = False

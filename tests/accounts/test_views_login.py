@@ -40,6 +40,34 @@ def test_log_in_with_username_in_any_case_or_with_email(client, typed):
     assert logged_in_user(client) == maya
 
 
+def test_log_in_with_a_long_email_address(client):
+    long_email = "maya.okafor.sound.design@post-production-studio.example"
+    maya = UserFactory(email=long_email)
+
+    page = client.get(URL).content.decode()
+    assert 'maxlength="254"' in page
+    response = client.post(URL, {"username": long_email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert logged_in_user(client) == maya
+
+
+def test_hostile_login_input_is_refused_and_shown_inert(client, db):
+    response = client.post(URL, {"username": "<script>alert(1)</script>" * 400, "password": "x"})
+
+    assert response.status_code == 422
+    assert "<script>alert(1)" not in response.content.decode()
+
+
+def test_lockout_address_is_none_without_a_real_client_address(rf):
+    from accounts.backends import lockout_ip
+
+    assert lockout_ip(rf.get("/", REMOTE_ADDR="203.0.113.9")) == "203.0.113.9"
+    request = rf.get("/")
+    del request.META["REMOTE_ADDR"]
+    assert lockout_ip(request) is None
+
+
 def test_wrong_password_says_so_and_keeps_the_username(client):
     UserFactory(username="maya_o")
 
