@@ -150,6 +150,7 @@ class ProfileForm(NoColonLabels, forms.ModelForm):
         self.fields["industry"].empty_label = "Choose an industry"
         self.fields["display_name"].validators.append(no_control_characters)
         self.fields["location"].validators.append(no_control_characters)
+        self.fields["website"].validators.append(no_control_characters)
         self.avatar_images: tuple[bytes, bytes] | None = None
         if not self.instance.avatar:
             del self.fields["avatar_remove"]
