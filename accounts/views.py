@@ -113,7 +113,11 @@ def profile(request, username):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
 def settings_profile(request):
+    template = "accounts/settings_profile.html"
+    if request.htmx:
+        template += "#profile-form"
     form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
     if request.method == "POST":
         if form.is_valid():
@@ -124,13 +128,16 @@ def settings_profile(request):
                 avatar_images=form.avatar_images,
                 remove_avatar=form.cleaned_data.get("avatar_remove", False),
             )
+            if request.htmx:
+                form = ProfileForm(instance=request.user)
+                return render(request, template, {"form": form, "saved": True})
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:settings_profile")
         # The form was bound to request.user and changed it in memory; show the saved values
         # everywhere but in the form, which keeps what was typed.
         request.user.refresh_from_db()
-        return render(request, "accounts/settings_profile.html", {"form": form}, status=422)
-    return render(request, "accounts/settings_profile.html", {"form": form})
+        return render(request, template, {"form": form}, status=422)
+    return render(request, template, {"form": form})
 
 
 @login_required

@@ -168,3 +168,27 @@ def test_removing_the_avatar(
     client_logged_in.user.refresh_from_db()
     assert not client_logged_in.user.avatar
     assert stored_files() == []
+
+
+def test_saving_with_htmx_returns_the_form_fragment_with_a_confirmation(client_logged_in, industry):
+    response = client_logged_in.post(URL, form_data(industry), headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<html" not in content
+    assert 'id="profile-settings"' in content
+    assert "Your profile is saved." in content
+    assert 'value="Priya Raman"' in content
+    assert response["Vary"].count("HX-Request") == 1
+
+
+def test_errors_with_htmx_come_back_as_a_422_fragment_keeping_the_input(client_logged_in, industry):
+    response = client_logged_in.post(
+        URL, form_data(industry, website="javascript:alert(1)"), headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 422
+    content = response.content.decode()
+    assert "<html" not in content
+    assert "Enter a valid URL." in content
+    assert 'value="London"' in content

@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -58,4 +59,53 @@ def test_load_more_appends_older_posts_without_reloading(page, live_server):
     expect(page.locator(".post-card")).to_have_count(25)
     expect(page.get_by_text(posts[0].text, exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Load more")).to_have_count(0)
+    assert page.evaluate("window.notReloaded") is True
+
+
+@pytest.fixture
+def page_expecting_422(context, live_server):
+    """Like the strict `page` fixture, except that a 422 (a form sent back with its errors, by
+    design) is not an error."""
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and "status of 422" not in msg.text
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}") if r.status >= 400 and r.status != 422 else None
+        ),
+    )
+    page.set_default_timeout(10_000)
+    yield page
+    assert not errors, f"the browser reported errors: {errors}"
+
+
+def test_a_file_that_is_not_an_image_is_refused_beside_the_avatar_field(
+    page_expecting_422, live_server, tmp_path
+):
+    page = page_expecting_422
+    fake = tmp_path / "holiday.png"
+    fake.write_text("this is a text file wearing a .png name")
+    UserFactory(username="careful")
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("careful@example.com")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/settings/profile/")
+
+    page.get_by_label("Location").fill("Lyon")
+    page.get_by_label("Avatar").set_input_files(fake)
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_text("That file is not a JPEG, PNG, WebP or GIF image.")).to_be_visible()
+    expect(page.get_by_label("Location")).to_have_value("Lyon")
     assert page.evaluate("window.notReloaded") is True
