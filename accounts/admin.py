@@ -41,7 +41,7 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = ["awaiting_approval", "is_staff", "is_active", "industry"]
     list_select_related = ["industry"]
-    actions = ["approve"]
+    actions = ["approve", "remove_avatar"]
 
     @admin.action(description="Approve the selected accounts (they get an email)")
     def approve(self, request, queryset):
@@ -49,6 +49,13 @@ class UserAdmin(DjangoUserAdmin):
         for user in pending:
             services.user_approve(user=user)
         self.message_user(request, f"Approved {len(pending)} account(s).", messages.SUCCESS)
+
+    @admin.action(description="Remove the avatars of the selected accounts")
+    def remove_avatar(self, request, queryset):
+        people = list(queryset.exclude(avatar=""))
+        for person in people:
+            services.profile_update(user=person, fields={}, remove_avatar=True)
+        self.message_user(request, f"Removed {len(people)} avatar(s).", messages.SUCCESS)
 
 
 @admin.register(Industry)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 
 @require_GET
@@ -58,7 +58,7 @@ MEDIA_TYPES = {
 }
 
 
-@require_GET
+@require_safe
 def media(request, path):
     """Serve an uploaded image from MEDIA_ROOT, and nothing outside it."""
     root = Path(settings.MEDIA_ROOT).resolve()

@@ -68,3 +68,25 @@ def test_pending_accounts_are_listed_for_moderators(admin_client):
     content = admin_client.get("/admin/accounts/user/?awaiting_approval__exact=1").content.decode()
 
     assert "newcomer" in content
+
+
+def test_moderators_can_remove_an_avatar(
+    admin_client, django_capture_on_commit_callbacks, stored_files
+):
+    from accounts import avatars, services
+    from tests.accounts.images import image_upload
+
+    person = UserFactory()
+    services.profile_update(
+        user=person, fields={}, avatar_images=avatars.avatar_images(image_upload("PNG"))
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/accounts/user/",
+            {"action": "remove_avatar", "_selected_action": [person.pk]},
+        )
+
+    person.refresh_from_db()
+    assert not person.avatar
+    assert stored_files() == []

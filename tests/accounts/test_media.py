@@ -46,3 +46,10 @@ def test_only_raster_image_types_are_served(client, db, name):
     path.write_text("<script>alert(1)</script>")
 
     assert client.get(f"/media/{name}").status_code == 404
+
+
+def test_head_requests_get_the_headers(client, avatar_name):
+    response = client.head(f"/media/{avatar_name}")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/webp"

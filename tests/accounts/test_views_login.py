@@ -226,3 +226,12 @@ def test_password_reset_is_rate_limited(client, settings):
         client.post("/accounts/password/reset/", {"email": "a@example.com"})
 
     assert client.post("/accounts/password/reset/", {"email": "a@example.com"}).status_code == 429
+
+
+def test_pending_people_can_log_in_and_are_told_they_wait_for_approval(client):
+    UserFactory(username="newcomer", awaiting_approval=True)
+
+    response = client.post(URL, {"username": "newcomer", "password": PASSWORD}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/accounts/pending/"
+    assert "Your account is waiting for approval" in response.content.decode()
