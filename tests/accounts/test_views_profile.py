@@ -173,8 +173,8 @@ def test_profile_page_queries_are_fixed_whatever_the_number_of_posts(
     PostFactory.create_batch(count, author=maya)
     Follow.objects.create(follower=client_logged_in.user, followee=maya)
 
-    # session, viewer, person with counts, one page of posts
-    with django_assert_num_queries(4):
+    # session, viewer, unread notifications (header), person with counts, one page of posts
+    with django_assert_num_queries(5):
         response = client_logged_in.get("/@maya/")
 
     assert response.status_code == 200
