@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from follows.models import Follow
-from posts.models import Post
-from tests.factories import PASSWORD, PostFactory, UserFactory
+from posts.models import Like, Post
+from tests.factories import PASSWORD, LikeFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,9 @@ def test_deleting_the_account_removes_everything_and_logs_out(client_logged_in):
     PostFactory(author=me, removed_at=timezone.now())
     Follow.objects.create(follower=me, followee=other)
     Follow.objects.create(follower=other, followee=me)
+    others_post = PostFactory(author=other)
+    LikeFactory(user=me, post=others_post)
+    LikeFactory(user=other, post=others_post)
 
     response = client_logged_in.post("/settings/data/delete/", {"password": PASSWORD}, follow=True)
 
@@ -83,4 +86,5 @@ def test_deleting_the_account_removes_everything_and_logs_out(client_logged_in):
     assert not User.objects.filter(pk=me.pk).exists()
     assert not Post.objects.filter(author_id=me.pk).exists()
     assert not Follow.objects.exists()
+    assert list(Like.objects.values_list("user_id", flat=True)) == [other.pk]
     assert client_logged_in.get(f"/@{me.username}/").status_code == 404
