@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
 
-from accounts.models import Industry, User
+from accounts import services
+from accounts.models import Industry, Invite, SiteSettings, User
 
 
 @admin.register(User)
@@ -18,13 +21,41 @@ class UserAdmin(DjangoUserAdmin):
                     "location",
                     "website",
                     "open_to_collaborate",
-                    "suspended_at",
+                    "avatar",
+                    "avatar_thumbnail",
                 )
             },
         ),
+        ("Moderation", {"fields": ("awaiting_approval", "suspended_at", "invite")}),
     )
-    list_display = ["username", "email", "industry", "location", "is_staff", "suspended_at"]
+    readonly_fields = ["avatar", "avatar_thumbnail", "invite"]
+    list_display = [
+        "username",
+        "email",
+        "industry",
+        "location",
+        "awaiting_approval",
+        "is_staff",
+        "suspended_at",
+        "date_joined",
+    ]
+    list_filter = ["awaiting_approval", "is_staff", "is_active", "industry"]
     list_select_related = ["industry"]
+    actions = ["approve", "remove_avatar"]
+
+    @admin.action(description="Approve the selected accounts (they get an email)")
+    def approve(self, request, queryset):
+        pending = list(queryset.filter(awaiting_approval=True))
+        for user in pending:
+            services.user_approve(user=user)
+        self.message_user(request, f"Approved {len(pending)} account(s).", messages.SUCCESS)
+
+    @admin.action(description="Remove the avatars of the selected accounts")
+    def remove_avatar(self, request, queryset):
+        people = list(queryset.exclude(avatar=""))
+        for person in people:
+            services.profile_update(user=person, fields={}, remove_avatar=True)
+        self.message_user(request, f"Removed {len(people)} avatar(s).", messages.SUCCESS)
 
 
 @admin.register(Industry)
@@ -32,3 +63,40 @@ class IndustryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: the registration mode. Opening the list goes straight to it."""
+
+    fields = ["registration_mode", "closed_message"]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        site = SiteSettings.load()
+        return redirect(reverse("admin:accounts_sitesettings_change", args=[site.pk]))
+
+
+@admin.register(Invite)
+class InviteAdmin(admin.ModelAdmin):
+    list_display = ["code", "note", "uses", "max_uses", "expires_at", "created_by", "created_at"]
+    fields = ["code", "link", "note", "expires_at", "max_uses", "uses", "created_by"]
+    readonly_fields = ["link", "uses", "created_by"]
+    list_select_related = ["created_by"]
+    search_fields = ["code", "note"]
+
+    @admin.display(description="Invite link")
+    def link(self, obj):
+        if not obj.pk:
+            return "Save to get the link."
+        return f"{reverse('accounts:signup')}?invite={obj.code}"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,9 +1,187 @@
-from django.contrib.auth.forms import UserCreationForm
+import unicodedata
 
-from accounts.models import User
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, URLValidator
+
+from accounts import avatars
+from accounts.models import Industry, User
+
+# Usernames that would clash with our own URLs (/@settings/ is fine, but a person called "admin"
+# or "support" looks official) or with words people expect to mean the site itself.
+RESERVED_USERNAMES = frozenset(
+    {
+        "about", "abuse", "accounts", "admin", "administrator", "api", "auth", "contact",
+        "explore", "favicon", "follows", "healthz", "help", "home", "industries", "login",
+        "logout", "me", "media", "microblog", "moderator", "mod", "notifications", "official",
+        "people", "posts", "privacy", "root", "search", "security", "settings", "signup",
+        "staff", "static", "support", "system", "tags", "terms", "timeline", "webmaster",
+        "www",
+    }
+)  # fmt: skip
 
 
-class SignupForm(UserCreationForm):
+def no_control_characters(value: str) -> None:
+    """Single-line fields: no line breaks, tabs or invisible control characters."""
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
+        raise ValidationError(
+            "Remove line breaks and invisible characters.", code="control_characters"
+        )
+
+
+class NoColonLabels:
+    """Labels read exactly "Username", "Password", not "Username:"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SignupForm(NoColonLabels, UserCreationForm):
+    usable_password = None  # the admin's "set no password" option has no place here
+
     class Meta:
         model = User
         fields = ["username", "email"]
+        help_texts = {"username": "1-30 letters, digits or underscores. People @mention you by it."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].label = "Email"
+        self.fields["email"].help_text = "For password resets. Never shown to anyone."
+        self.fields["password1"].label = "Password"
+        self.fields["password2"].label = "Password confirmation"
+        self.fields["password1"].help_text = "At least 8 characters; not only digits, not common."
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username.lower() in RESERVED_USERNAMES:
+            raise ValidationError("That username is reserved. Choose another.", code="reserved")
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError("That username is taken.", code="unique")
+        return username
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                "An account with that email exists. Log in or reset your password.",
+                code="email_taken",
+            )
+        return email
+
+
+class LoginForm(NoColonLabels, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username or email and password do not match. Passwords are "
+        "case-sensitive.",
+        "suspended": "This account is suspended.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Username"
+        self.fields["username"].help_text = "Or the email address you signed up with."
+        # Django limits this field to the username's 30 characters; emails are longer.
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = 254
+        self.fields["username"].validators.append(MaxLengthValidator(254))
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_suspended:
+            raise ValidationError(self.error_messages["suspended"], code="suspended")
+
+
+class ProfileForm(NoColonLabels, forms.ModelForm):
+    avatar_upload = forms.FileField(
+        label="Avatar",
+        required=False,
+        help_text="JPEG, PNG, WebP or GIF, up to 5 MB. It is cropped to a square.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+    avatar_remove = forms.BooleanField(label="Remove avatar", required=False)
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Your portfolio, reel or studio site.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "industry", "location", "website", "open_to_collaborate"]
+        labels = {
+            "display_name": "Display name",
+            "bio": "Bio",
+            "industry": "Industry",
+            "location": "Location",
+            "open_to_collaborate": "Open to collaborate",
+        }
+        help_texts = {
+            "display_name": "Up to 50 characters.",
+            "bio": "Up to 160 characters.",
+            "location": "A city or region, up to 50 characters.",
+            "open_to_collaborate": "Shows a badge on your profile; people can search for it.",
+        }
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3, "maxlength": 160})}
+
+    field_order = [
+        "display_name",
+        "bio",
+        "industry",
+        "location",
+        "website",
+        "avatar_upload",
+        "avatar_remove",
+        "open_to_collaborate",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].queryset = Industry.objects.all()
+        self.fields["industry"].empty_label = "Choose an industry"
+        self.fields["display_name"].validators.append(no_control_characters)
+        self.fields["location"].validators.append(no_control_characters)
+        self.fields["website"].validators.append(no_control_characters)
+        self.avatar_images: tuple[bytes, bytes] | None = None
+        if not self.instance.avatar:
+            del self.fields["avatar_remove"]
+
+    def clean_bio(self):
+        bio = self.cleaned_data["bio"]
+        # Line breaks are allowed in a bio; other control characters are not.
+        no_control_characters(bio.replace("\r\n", "\n").replace("\n", ""))
+        return bio.replace("\r\n", "\n")
+
+    def clean_avatar_upload(self):
+        upload = self.cleaned_data.get("avatar_upload")
+        if upload:
+            self.avatar_images = avatars.avatar_images(upload)
+        return upload
+
+
+class DeleteAccountForm(NoColonLabels, forms.Form):
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Enter your password to confirm.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That password is not right.", code="password_incorrect")
+        return password

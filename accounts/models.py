@@ -1,7 +1,14 @@
+import colorsys
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 # The same alphabet as @mentions, so every username can be mentioned.
 USERNAME_PATTERN = r"[A-Za-z0-9_]{1,30}"
@@ -21,8 +28,18 @@ class Industry(models.Model):
 
 class UserQuerySet(models.QuerySet):
     def active(self):
-        """People who can be seen: not deactivated, not suspended."""
-        return self.filter(is_active=True, suspended_at__isnull=True)
+        """People who can be seen: not deactivated, not suspended, not waiting for approval."""
+        return self.filter(is_active=True, suspended_at__isnull=True, awaiting_approval=False)
+
+    def in_industry(self, slug: str):
+        return self.filter(industry__slug=slug)
+
+    def in_location(self, location: str):
+        """People whose location is `location`, ignoring letter case and outer spaces."""
+        return self.filter(location__iexact=location.strip())
+
+    def open_to_collaborate(self):
+        return self.filter(open_to_collaborate=True)
 
 
 class AccountManager(UserManager.from_queryset(UserQuerySet)):
@@ -52,12 +69,23 @@ class User(AbstractUser):
     website = models.URLField(blank=True)
     open_to_collaborate = models.BooleanField(default=False)
     suspended_at = models.DateTimeField(null=True, blank=True)
+    # Square 400 px and 96 px renditions made by accounts.avatars; the original is never kept.
+    avatar = models.ImageField(blank=True, max_length=200)
+    avatar_thumbnail = models.ImageField(blank=True, max_length=200)
+    # Set at sign-up when the instance requires approval; a moderator clears it in the admin.
+    awaiting_approval = models.BooleanField(default=False)
+    invite = models.ForeignKey(
+        "Invite", null=True, blank=True, on_delete=models.SET_NULL, related_name="users"
+    )
 
     objects = AccountManager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="accounts_user_email_ci_unique"
+            ),
         ]
 
     @property
@@ -67,3 +95,109 @@ class User(AbstractUser):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
+
+    @property
+    def initials(self) -> str:
+        """One or two letters for the generated avatar, from the display name or username."""
+        words = [word for word in self.name.split() if word[:1].isalnum()]
+        if len(words) >= 2:
+            return (words[0][0] + words[-1][0]).upper()
+        if words:
+            return words[0][:1].upper()
+        return self.username[:1].upper()
+
+    @property
+    def avatar_colour(self) -> str:
+        """A stable colour per username, dark enough for white initials to be readable."""
+        digest = hashlib.sha256(self.username.lower().encode()).digest()
+        hue = int.from_bytes(digest[:2]) / 65535
+        red, green, blue = colorsys.hls_to_rgb(hue, 0.38, 0.55)
+        return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
+
+
+class RegistrationMode(models.TextChoices):
+    OPEN = "open", "Open: anyone can sign up"
+    APPROVAL = "approval", "Approval required: a moderator approves each new account"
+    INVITE = "invite", "Invite only: people need an invite link"
+    CLOSED = "closed", "Closed: nobody can sign up (invite links still work)"
+
+
+class SiteSettings(models.Model):
+    """The instance owner's switches, changed in the admin without a deploy. One row, pk=1."""
+
+    registration_mode = models.CharField(
+        max_length=20, choices=RegistrationMode.choices, default=RegistrationMode.OPEN
+    )
+    closed_message = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown on the sign-up page when sign-ups are closed or invite only.",
+    )
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="accounts_sitesettings_one")]
+
+    def __str__(self):
+        return "Site settings"
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+def new_invite_code() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class InviteQuerySet(models.QuerySet):
+    def usable(self):
+        """Invites that have not expired and have uses left."""
+        now = timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)).filter(
+            Q(max_uses__isnull=True) | Q(uses__lt=models.F("max_uses"))
+        )
+
+
+class Invite(models.Model):
+    """An invite link, /accounts/signup/?invite=<code>, created by a moderator in the admin."""
+
+    code = models.CharField(max_length=32, unique=True, default=new_invite_code)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invites_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
+    max_uses = models.PositiveIntegerField(
+        null=True, blank=True, default=1, help_text="Empty: unlimited."
+    )
+    uses = models.PositiveIntegerField(default=0)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Who it is for (only staff see this)."
+    )
+
+    objects = InviteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(uses__lte=models.F("max_uses")),
+                name="accounts_invite_uses_within_max",
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_usable(self) -> bool:
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return False
+        return self.max_uses is None or self.uses < self.max_uses

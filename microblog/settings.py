@@ -7,6 +7,7 @@ deployment sets DEBUG=0 and a real SECRET_KEY; the site refuses to start otherwi
 import contextlib
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "microblog",
     "accounts",
     "posts",
@@ -76,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "microblog.middleware.RateLimitMiddleware",
+    "accounts.middleware.PendingApprovalMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into our "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "microblog.urls"
@@ -123,6 +128,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses logins from a locked-out address or for a locked-out account.
+    "accounts.backends.LoginAttemptBackend",
+    "accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -261,6 +271,19 @@ RATE_LIMITS = {
         "report": "30/1h",
     }.items()
 }
+# Failed logins (django-axes, counted in the database so every worker sees them): after
+# AXES_FAILURE_LIMIT failures from one address, or for one account, logins from there or for it
+# are refused for AXES_COOLOFF_MINUTES. A successful login resets the count.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no log of every successful login and its address
+AXES_CLIENT_IP_CALLABLE = "accounts.backends.lockout_ip"
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_VERBOSE = False
+
 # Trust X-Forwarded-For for client addresses (rate limits) only behind a proxy that sets it.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 

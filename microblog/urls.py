@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from follows.views import home
 from microblog import views
@@ -10,7 +11,10 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links.
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
-    path("accounts/", include("accounts.urls")),
+    # Uploads (avatars), served by the application so a single-process deployment needs no
+    # separate media server; a reverse proxy may serve MEDIA_ROOT at this URL instead.
+    re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media, name="media"),
+    path("", include("accounts.urls")),
     path("", include("posts.urls")),
     path("", include("follows.urls")),
 ]

@@ -1,12 +1,14 @@
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 
 @require_GET
@@ -42,4 +44,35 @@ def server_error(request):
     response = HttpResponse(body, status=status)
     if outage:
         response["Retry-After"] = "30"
+    return response
+
+
+# Only raster images are ever served from MEDIA_ROOT, with a type fixed by the extension we chose
+# when writing the file (never sniffed, never SVG or HTML, which could carry scripts).
+MEDIA_TYPES = {
+    ".webp": "image/webp",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+}
+
+
+@require_safe
+def media(request, path):
+    """Serve an uploaded image from MEDIA_ROOT, and nothing outside it."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    try:
+        file_path = (root / path).resolve()
+    except (OSError, ValueError):
+        raise Http404("No such file") from None
+    content_type = MEDIA_TYPES.get(file_path.suffix.lower())
+    if content_type is None or not file_path.is_relative_to(root) or not file_path.is_file():
+        raise Http404("No such file")
+    response = FileResponse(file_path.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # File names are random and never reused, so a browser may keep a file forever.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from accounts.models import Industry, User
+from accounts.models import Industry, Invite, User
 from posts.models import Like, Post
 
 PASSWORD = "correct horse battery staple"
@@ -78,3 +78,10 @@ def post_published(author, text: str | None = None, **fields) -> Post:
         post = PostFactory(author=author, **({"text": text} if text is not None else {}), **fields)
         post_created.send(sender=Post, post=post)
     return post
+
+
+class InviteFactory(DjangoModelFactory):
+    class Meta:
+        model = Invite
+
+    max_uses = 1

@@ -4,10 +4,12 @@ Playwright's sync API runs an event loop in this thread; Django would refuse dat
 it, although they are ordinary blocking calls here, hence DJANGO_ALLOW_ASYNC_UNSAFE.
 """
 
+import importlib
 import os
 import shutil
 
 import pytest
+from django.apps import apps
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -32,6 +34,14 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_industries(transactional_db):
+    """Browser tests run against a live server, so their database is emptied (not rolled back)
+    after each test, taking the industries the first migration seeds with it: seed them again."""
+    migration = importlib.import_module("accounts.migrations.0002_seed_industries_and_cache_table")
+    migration.seed_industries(apps, None)
 
 
 @pytest.fixture(scope="session")

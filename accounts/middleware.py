@@ -1,0 +1,42 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class PendingApprovalMiddleware:
+    """People whose account waits for a moderator may log in, but see only the "pending" page.
+
+    This is what Mastodon does: they know their sign-up worked, and can log out, change their
+    password, download or delete what they gave us.
+    """
+
+    ALLOWED_URL_NAMES = (
+        "accounts:pending",
+        "accounts:logout",
+        "accounts:password_change",
+        "accounts:password_change_done",
+        "accounts:data",
+        "accounts:export_json",
+        "accounts:export_csv",
+        "accounts:delete",
+    )
+
+    EXEMPT_PREFIXES = ("/static/", "/media/", "/healthz", "/favicon.ico")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Paths that never need the person: checked first, so /healthz answers without the
+        # session (and its database) when the database is down.
+        if request.path.startswith(self.EXEMPT_PREFIXES):
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.awaiting_approval:
+            allowed = {reverse(name) for name in self.ALLOWED_URL_NAMES}
+            if request.path not in allowed:
+                if getattr(request, "htmx", False):
+                    response = redirect("accounts:pending")
+                    response["HX-Redirect"] = response["Location"]
+                    return response
+                return redirect("accounts:pending")
+        return self.get_response(request)

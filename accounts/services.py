@@ -1,0 +1,143 @@
+"""Writes for accounts: sign-up, approval, profile edits, avatars, deletion."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+
+from accounts import avatars
+from accounts.models import Invite, RegistrationMode, SiteSettings, User
+
+logger = logging.getLogger(__name__)
+
+
+class SignupClosed(Exception):
+    """Sign-ups are not possible right now; the message says why."""
+
+
+def signup_allowed(*, invite: Invite | None) -> tuple[bool, str]:
+    """Whether someone may sign up now, and if not, the sentence that explains it.
+
+    A valid invite opens the door in every mode, as in Mastodon.
+    """
+    site = SiteSettings.load()
+    if invite is not None and invite.is_usable:
+        return True, ""
+    if site.registration_mode == RegistrationMode.CLOSED:
+        return False, site.closed_message or "Sign-ups are closed on this server for now."
+    if site.registration_mode == RegistrationMode.INVITE:
+        if invite is not None:
+            return False, "That invite link has expired or has been used up."
+        return (
+            False,
+            site.closed_message or "This server is invite only. Ask a member for an invite link.",
+        )
+    return True, ""
+
+
+@transaction.atomic
+def user_signup(*, username: str, email: str, password: str, invite: Invite | None = None) -> User:
+    """Create an account. With the "approval" mode (and no invite) it waits for a moderator.
+
+    An invite is used up atomically: two people racing for the last use cannot both get it.
+    """
+    allowed, reason = signup_allowed(invite=invite)
+    if not allowed:
+        raise SignupClosed(reason)
+    if invite is not None and (invite.pk is None or not invite.is_usable):
+        invite = None  # an unknown or spent code in a mode that needs none: sign up without it
+    if invite is not None:
+        used = Invite.objects.usable().filter(pk=invite.pk).update(uses=F("uses") + 1)
+        if not used:
+            raise SignupClosed("That invite link has expired or has been used up.")
+    site = SiteSettings.load()
+    user = User(
+        username=username,
+        email=email,
+        invite=invite,
+        awaiting_approval=invite is None and site.registration_mode == RegistrationMode.APPROVAL,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_approve(*, user: User) -> User:
+    """Let a pending account in, and tell the person by email."""
+    if not user.awaiting_approval:
+        return user
+    user.awaiting_approval = False
+    user.save(update_fields=["awaiting_approval"])
+    if user.email:
+        transaction.on_commit(lambda: _approval_email_send(user))
+    return user
+
+
+def _approval_email_send(user: User) -> None:
+    # The approval stands even if the mail server is down; the moderator sees the log line.
+    try:
+        send_mail(
+            subject=f"Your {settings.SITE_NAME} account is approved",
+            message=(
+                f"Hello {user.username},\n\nA moderator approved your account. "
+                "You can log in and start posting now.\n"
+            ),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    except Exception:
+        logger.exception("approval email to user %s failed", user.pk)
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    fields: dict,
+    avatar_images: tuple[bytes, bytes] | None = None,
+    remove_avatar: bool = False,
+) -> User:
+    """Save profile fields, and replace or remove the avatar.
+
+    New avatar files are written first; if the database write fails they are deleted again, and
+    the old files are deleted only once the new names are committed.
+    """
+    editable = {"display_name", "bio", "industry", "location", "website", "open_to_collaborate"}
+    unknown = set(fields) - editable
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(user, name, value)
+    old_files = [user.avatar.name, user.avatar_thumbnail.name]
+    new_files: list[str] = []
+    if avatar_images is not None:
+        new_files = list(
+            avatars.avatar_files_save(avatar=avatar_images[0], thumbnail=avatar_images[1])
+        )
+        user.avatar.name, user.avatar_thumbnail.name = new_files
+    elif remove_avatar:
+        user.avatar.name, user.avatar_thumbnail.name = "", ""
+    try:
+        user.full_clean(exclude=["password", "username", "email"])
+        user.save()
+    except Exception:
+        avatars.avatar_files_delete(*new_files)
+        raise
+    if new_files or remove_avatar:
+        transaction.on_commit(lambda: avatars.avatar_files_delete(*old_files))
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account and everything that hangs off it (posts, follows, likes cascade).
+
+    The avatar files go once the deletion is committed.
+    """
+    files = [user.avatar.name, user.avatar_thumbnail.name]
+    user.delete()
+    transaction.on_commit(lambda: avatars.avatar_files_delete(*files))

@@ -1,0 +1,86 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from accounts.models import Invite, SiteSettings, User
+from tests.factories import InviteFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_initials_come_from_the_display_name_or_username():
+    assert User(username="maya", display_name="Maya Okafor").initials == "MO"
+    assert User(username="maya", display_name="Maya").initials == "M"
+    assert User(username="jonas_w", display_name="").initials == "J"
+    assert User(username="x1", display_name="<script> alert").initials == "A"
+
+
+def test_avatar_colour_is_stable_per_username_and_differs_between_people():
+    assert User(username="Maya").avatar_colour == User(username="maya").avatar_colour
+    assert User(username="maya").avatar_colour != User(username="jonas").avatar_colour
+    assert User(username="maya").avatar_colour.startswith("#")
+    assert len(User(username="maya").avatar_colour) == 7
+
+
+def test_active_people_exclude_suspended_deactivated_and_pending():
+    visible = UserFactory()
+    UserFactory(suspended_at=timezone.now())
+    UserFactory(is_active=False)
+    UserFactory(awaiting_approval=True)
+
+    assert list(User.objects.active()) == [visible]
+
+
+def test_emails_are_unique_ignoring_case_but_many_people_may_have_none():
+    UserFactory(email="Maya@Example.com")
+    UserFactory(email="")
+    UserFactory(email="")
+
+    with pytest.raises(IntegrityError):
+        UserFactory(email="maya@example.com")
+
+
+def test_site_settings_is_one_row_created_on_first_use():
+    assert SiteSettings.load().registration_mode == "open"
+    assert SiteSettings.load().pk == 1
+    assert SiteSettings.objects.count() == 1
+    with pytest.raises(IntegrityError):
+        SiteSettings.objects.create(pk=2)
+
+
+def test_invite_codes_are_random_and_usable_until_used_up_or_expired():
+    invite = InviteFactory(max_uses=2)
+    assert len(invite.code) >= 16 and invite.code != InviteFactory().code
+    assert invite.is_usable
+
+    invite.uses = 2
+    assert not invite.is_usable
+    assert not InviteFactory(expires_at=timezone.now() - timedelta(minutes=1)).is_usable
+    assert InviteFactory(max_uses=None, uses=1000).is_usable
+    assert set(Invite.objects.usable()) == {i for i in Invite.objects.all() if i.is_usable}
+
+
+def test_invite_uses_cannot_exceed_its_maximum_in_the_database():
+    with pytest.raises(IntegrityError):
+        InviteFactory(max_uses=1, uses=2)
+
+
+def test_people_can_be_filtered_by_location_ignoring_case_industry_and_collaboration():
+    berlin = UserFactory(location="Berlin", open_to_collaborate=True)
+    shouting = UserFactory(location="BERLIN")
+    UserFactory(location="Berlin-Mitte")
+
+    assert set(User.objects.in_location(" berlin ")) == {berlin, shouting}
+    assert list(User.objects.in_location("berlin").open_to_collaborate()) == [berlin]
+
+
+def test_people_can_be_filtered_by_industry():
+    from tests.factories import IndustryFactory
+
+    music = IndustryFactory(slug="music-x", name="Music X")
+    musician = UserFactory(industry=music)
+    UserFactory()
+
+    assert list(User.objects.in_industry("music-x")) == [musician]
