@@ -1,0 +1,236 @@
+"""Load benchmark: the real server under wrk, each endpoint against the bare-Django ceiling.
+
+See bench/README.md. In short: migrate and seed a dedicated PostgreSQL database, start gunicorn as
+production runs it (DEBUG off, WhiteNoise, 2 sync workers), drive each endpoint with wrk over
+loopback (16 connections) after a warm-up, three times, and print the medians, the queries per
+request and each endpoint's ratio to the ceiling (HttpResponse("ok") with no middleware, same
+gunicorn). Everything it starts, it stops.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+SITE_PORT, CEILING_PORT = 18801, 18802
+
+
+@dataclass
+class Endpoint:
+    name: str
+    path: str
+    method: str = "GET"
+    body: str = ""
+    queries: int | None = None
+    runs: list[dict] = field(default_factory=list)
+
+    def median(self, key: str) -> float:
+        return statistics.median(run[key] for run in self.runs)
+
+
+def sh(command, **kwargs):
+    return subprocess.run(command, check=True, text=True, capture_output=True, **kwargs)
+
+
+def wait_until_up(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+            return
+        except OSError as error:
+            if getattr(error, "code", None):  # an HTTP error: the server is up
+                return
+            time.sleep(0.3)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+def start_gunicorn(port: int, env: dict, settings_module: str) -> subprocess.Popen:
+    env = {**env, "BIND": f"127.0.0.1:{port}", "DJANGO_SETTINGS_MODULE": settings_module}
+    log = (ROOT / "bench" / "results").joinpath(f"gunicorn-{port}.log")
+    log.parent.mkdir(exist_ok=True)
+    process = subprocess.Popen(
+        [GUNICORN, "microblog.wsgi", "--workers", "2", "--worker-class", "sync"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_until_up(port)
+    return process
+
+
+def worker_peak_rss_mb(master: subprocess.Popen) -> float:
+    """The largest peak resident size (VmHWM) among the gunicorn master's workers."""
+    peaks = []
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if match:
+            peaks.append(int(match.group(1)) / 1024)
+    return max(peaks, default=0.0)
+
+
+def wrk(port: int, endpoint: Endpoint, seconds: int, headers: list[str]) -> dict:
+    env = {**os.environ, "BENCH_METHOD": endpoint.method, "BENCH_BODY": endpoint.body}
+    command = [
+        "wrk",
+        "-t2",
+        "-c16",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "report.lua"),
+    ]
+    for header in headers:
+        command += ["-H", header]
+    output = sh([*command, f"http://127.0.0.1:{port}{endpoint.path}"], env=env).stdout
+    match = re.search(
+        r"BENCH requests=(\d+) seconds=([\d.]+) errors=(\d+) p50=(\d+) p95=(\d+) p99=(\d+)", output
+    )
+    if not match:
+        raise RuntimeError(f"wrk printed no summary:\n{output}")
+    requests, duration, errors, p50, p95, p99 = match.groups()
+    return {
+        "rps": int(requests) / float(duration),
+        "errors": int(errors),
+        "p50": int(p50) / 1000,
+        "p95": int(p95) / 1000,
+        "p99": int(p99) / 1000,
+    }
+
+
+def measure(port, endpoint, *, warmup, seconds, repeats, headers) -> None:
+    wrk(port, endpoint, warmup, headers)
+    for _ in range(repeats):
+        endpoint.runs.append(wrk(port, endpoint, seconds, headers))
+
+
+def table(ceiling: Endpoint, endpoints: list[Endpoint]) -> str:
+    base = ceiling.median("rps")
+    lines = [
+        "| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | queries | ratio to ceiling |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for endpoint in [ceiling, *endpoints]:
+        errors = sum(run["errors"] for run in endpoint.runs)
+        queries = "-" if endpoint.queries is None else str(endpoint.queries)
+        lines.append(
+            f"| {endpoint.name} | {endpoint.median('rps'):,.0f} | {endpoint.median('p50'):.1f} "
+            f"| {endpoint.median('p95'):.1f} | {endpoint.median('p99'):.1f} | {errors} "
+            f"| {queries} | {endpoint.median('rps') / base:.1%} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny data, 2 s per endpoint, once")
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="keep and reuse a seeded database")
+    parser.add_argument(
+        "--database", default="microblog_bench", help="PostgreSQL database to create and use"
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        args.users, args.posts, args.seconds, args.repeats = 300, 5_000, 2, 1
+        args.database += "_smoke"
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install -y wrk")
+        return 1
+
+    from bench.scenario import prepare  # imports Django; after argument parsing
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get(
+            "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{args.database}"
+        ),
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+        # The benchmark posts thousands of times a second from one account.
+        "RATE_LIMIT_POST": "100000000/1s",
+    }
+    scenario = prepare(env=env, args=args)
+    headers = scenario.headers
+    ceiling = Endpoint("ceiling: HttpResponse('ok'), no middleware", "/")
+    warmup = 1 if args.smoke else 3
+    processes = []
+    try:
+        master = start_gunicorn(CEILING_PORT, env, "bench.ceiling_settings")
+        processes.append(master)
+        measure(
+            CEILING_PORT,
+            ceiling,
+            warmup=warmup,
+            seconds=args.seconds,
+            repeats=args.repeats,
+            headers=[],
+        )
+        master.terminate()
+        master.wait(timeout=20)
+        processes.remove(master)
+
+        master = start_gunicorn(SITE_PORT, env, "microblog.settings")
+        processes.append(master)
+        for endpoint in scenario.endpoints:
+            measure(
+                SITE_PORT,
+                endpoint,
+                warmup=warmup,
+                seconds=args.seconds,
+                repeats=args.repeats,
+                headers=headers,
+            )
+        rss = worker_peak_rss_mb(master)
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=20)
+
+    report = [
+        f"Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"{scenario.description}; wrk -t2 -c16, {args.seconds} s x {args.repeats} "
+        f"(median), gunicorn 2 sync workers, DEBUG off",
+        "",
+        table(ceiling, scenario.endpoints),
+        "",
+        f"Peak RSS of a gunicorn worker: {rss:.0f} MB",
+        *scenario.extra_lines,
+    ]
+    text = "\n".join(report)
+    print(text)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{datetime.now(UTC):%Y%m%d-%H%M%S}{'-smoke' if args.smoke else ''}.md").write_text(
+        text + "\n"
+    )
+    errors = sum(run["errors"] for endpoint in scenario.endpoints for run in endpoint.runs)
+    if errors:
+        print(f"FAILED: {errors} requests answered with an error status")
+    print(f"{len(scenario.endpoints)} passed, {1 if errors else 0} failed")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""The benchmark's data and endpoints: seed a database, sign a person in, find the URLs to load.
+
+Everything is discovered the way a browser would find it (links on the pages), with Django's test
+client against the benchmark database, which also counts the queries of each request.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+from bench.run import Endpoint
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Scenario:
+    description: str
+    endpoints: list[Endpoint]
+    headers: list[str]
+    extra_lines: list[str]
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout
+
+
+def reset_database(env, name: str) -> None:
+    for command in (["dropdb", "--if-exists", "--force"], ["createdb"]):
+        subprocess.run(
+            [*command, "-h", "127.0.0.1", "-U", "postgres", name], check=True, capture_output=True
+        )
+
+
+def prepare(*, env: dict, args) -> Scenario:
+    url = urlparse(env["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "microblog.settings"
+    import django
+
+    django.setup()
+    from accounts.models import User
+
+    if not args.reuse or not _seeded():
+        reset_database(env, name)
+        manage(env, "migrate", "--noinput")
+        print(manage(env, "seed_bench", "--users", str(args.users), "--posts", str(args.posts)))
+    manage(env, "collectstatic", "--noinput")
+
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from posts.models import Post
+
+    person = User.objects.get(username="bench1000")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(person)
+    home = client.get("/")
+    assert home.status_code == 200, home.status_code
+    page = home.content.decode()
+    newest = max(int(n) for n in re.findall(r'id="post-(\d+)"', page))
+    cursor_path = "/"
+    for _ in range(9):
+        html = client.get(cursor_path).content.decode()
+        match = re.search(r'href="(/\?before=\d+)"', html)
+        if not match:
+            break
+        cursor_path = match.group(1)
+    author = (
+        User.objects.annotate(n=Count("followers"))
+        .order_by("-n")
+        .values_list("username", flat=True)
+    )[0]
+    thread = (
+        Post.objects.visible()
+        .filter(repost_of__isnull=True)
+        .annotate(n=Count("replies"))
+        .order_by("-n")
+        .select_related("author")
+        .first()
+    )
+    filters = urlencode(
+        {
+            "industry": person.industry.slug if person.industry else "",
+            "location": person.location or "Berlin",
+        }
+    )
+    endpoints = [
+        Endpoint("home timeline, page 1", "/"),
+        Endpoint("home timeline, page 10 (keyset)", cursor_path),
+        Endpoint("new-posts check (nothing new)", f"/home/new/?after={newest}"),
+        Endpoint("profile page", f"/@{author}/"),
+        Endpoint("directory by industry and location", f"/people/?{filters}"),
+        Endpoint("post permalink with replies", f"/@{thread.author.username}/{thread.id}/"),
+        Endpoint("create a post (POST, CSRF)", "/compose/", method="POST", body="text=bench+post"),
+    ]
+    for endpoint in endpoints:
+        with CaptureQueriesContext(connection) as queries:
+            if endpoint.method == "POST":
+                response = client.post(endpoint.path, {"text": "counting queries"})
+            else:
+                response = client.get(endpoint.path)
+        assert response.status_code in (200, 204, 302), (endpoint.path, response.status_code)
+        endpoint.queries = len(queries)
+
+    csrf = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    if not csrf:
+        client.get("/")
+        csrf = client.cookies["csrftoken"].value
+    cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}"
+    headers = [
+        f"Cookie: {cookie}",
+        f"X-CSRFToken: {csrf}",
+        "Content-Type: application/x-www-form-urlencoded",
+    ]
+    counts = {
+        "people": User.objects.count(),
+        "posts": Post.objects.count(),
+        "follows of the signed-in person": person.following.count(),
+    }
+    description = ", ".join(f"{value:,} {key}" for key, value in counts.items())
+    return Scenario(description=description, endpoints=endpoints, headers=headers, extra_lines=[])
+
+
+def _seeded() -> bool:
+    from accounts.models import User
+
+    try:
+        return User.objects.filter(username="bench1000").exists()
+    except Exception:  # noqa: BLE001 (no tables yet)
+        return False
