@@ -65,14 +65,15 @@ class Site:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def form(self, path: str) -> tuple[str, dict]:
-        """The first POST form on a page: its action and hidden fields."""
+    def form(self, path: str, field: str) -> tuple[str, dict]:
+        """The POST form on a page that has an input named `field`: its action and hidden fields."""
         status, page = self.request(path)
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}")
-        form = re.search(r'<form[^>]*method="post"[^>]*>(.*?)</form>', page, re.S | re.I)
+        forms = re.finditer(r'<form[^>]*method="post"[^>]*>(.*?)</form>', page, re.S | re.I)
+        form = next((f for f in forms if f'name="{field}"' in f.group(1)), None)
         if not form:
-            raise RuntimeError(f"no form on {path}")
+            raise RuntimeError(f"no form with {field} on {path}")
         action = re.search(r'action="([^"]*)"', form.group(0))
         hidden = dict(
             re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1))
@@ -80,13 +81,13 @@ class Site:
         return (action.group(1) if action and action.group(1) else path), hidden
 
     def log_in(self) -> None:
-        action, fields = self.form("/accounts/login/")
+        action, fields = self.form("/accounts/login/", "password")
         status, _ = self.request(action, {**fields, "username": USERNAME, "password": PASSWORD})
         if status != 302:
             raise RuntimeError(f"log in answered {status}")
 
     def post(self, text: str) -> int:
-        action, fields = self.form("/compose/")
+        action, fields = self.form("/compose/", "text")
         status, _ = self.request(action, {**fields, "text": text})
         return status
 
