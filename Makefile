@@ -34,7 +34,7 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	LOG_FORMAT=$${LOG_FORMAT:-plain} $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput

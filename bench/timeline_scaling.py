@@ -72,10 +72,10 @@ def measure(posts: int) -> dict:
     from django.db import connection, transaction
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
-    from follows.selectors import home_timeline
-    from posts.services import post_create
 
     from accounts.models import User
+    from follows.selectors import home_timeline
+    from posts.services import post_create
 
     result = {"posts": posts, "rows": [], "plans": {}}
     for following in FOLLOWING:
