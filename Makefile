@@ -52,8 +52,8 @@ else
 endif
 
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/hadolint Dockerfile
 
 format: install
