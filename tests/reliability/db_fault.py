@@ -161,8 +161,15 @@ def main() -> int:
             cwd=ROOT,
             env=env,
         )
+        # The server's error log (a traceback per refused request during the outage) goes to a
+        # file, printed only if the drill fails.
+        server_log = workdir / "gunicorn.log"
         gunicorn = subprocess.Popen(
-            [str(Path(python).parent / "gunicorn"), "microblog.wsgi"], cwd=ROOT, env=env
+            [str(Path(python).parent / "gunicorn"), "microblog.wsgi"],
+            cwd=ROOT,
+            env=env,
+            stdout=server_log.open("w"),
+            stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{WEB_PORT}"
         site = Site(base)
@@ -270,6 +277,9 @@ def main() -> int:
             failures.append(f"recovery took longer than {RECOVERY_LIMIT} s")
         for failure in failures:
             print(f"FAILED: {failure}")
+        if failures:
+            print("server log (last 40 lines):")
+            print("\n".join(server_log.read_text().splitlines()[-40:]))
         print("1 passed, 0 failed" if not failures else "0 passed, 1 failed")
         return 1 if failures else 0
     finally:
