@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from moderation.models import AuditLogEntry, Report
 from posts.models import Post
-from tests.factories import PASSWORD, PostFactory, UserFactory
+from posts.services import post_create
+from tests.factories import PASSWORD, UserFactory
 
 # Browser tests flush the database after each test, which takes the Moderators group (made by a
 # data migration) with it; the migration's own function makes it again.
@@ -21,7 +22,7 @@ create_moderators_group = import_module("moderation.migrations.0002_moderators_g
 def people(db):
     create_moderators_group(apps, None)
     maya = UserFactory(username="maya")
-    post = PostFactory(author=maya, text="Buy followers cheap at spam.example")
+    post = post_create(author=maya, text="Buy followers cheap at spam.example #deals")
     jonas = UserFactory(username="jonas")
     moderator = UserFactory(username="mod_ria", is_staff=True)
     moderator.groups.add(Group.objects.get(name="Moderators"))
@@ -38,16 +39,18 @@ def log_in(page, username, *, admin=False):
 def test_a_reported_post_is_removed_by_a_moderator_and_logged(page, people):
     post = people["post"]
 
-    # jonas reports the post; htmx answers in place.
+    # jonas finds the post on its hashtag's page and reports it; htmx answers in place.
     log_in(page, "jonas")
     expect(page.get_by_role("heading", name="Home")).to_be_visible()
-    page.goto(f"{page.base_url}/report/post/{post.pk}/")
+    page.goto(page.base_url + "/tags/deals/")
+    expect(page.get_by_role("article").filter(has_text="Buy followers cheap")).to_be_visible()
+    page.goto(f"{page.base_url}/report/post/{post.pk}/?next=/tags/deals/")
     expect(page.get_by_text("Buy followers cheap at spam.example")).to_be_visible()
     page.get_by_label("Spam").check()
     page.get_by_label("Comment").fill("Link farm, posted every hour")
     page.get_by_role("button", name="Send report").click()
     expect(page.get_by_role("status")).to_have_text("Thanks — a moderator will look at this.")
-    expect(page).to_have_url(re.compile(rf"/report/post/{post.pk}/$"))
+    expect(page).to_have_url(re.compile(rf"/report/post/{post.pk}/\?next="))  # no reload
     assert Report.objects.get().comment == "Link farm, posted every hour"
 
     # The moderator finds it on the dashboard and opens it.
@@ -56,7 +59,7 @@ def test_a_reported_post_is_removed_by_a_moderator_and_logged(page, people):
     dashboard = page.get_by_role("table", name="Moderation at a glance")
     expect(dashboard.get_by_role("row", name="Open reports 1")).to_be_visible()
     page.get_by_role("link", name="Open reports").click()
-    page.get_by_role("link", name="@maya: Buy followers cheap at spam.example").click()
+    page.get_by_role("link", name="@maya: Buy followers cheap at spam.example #deals").click()
     expect(page.get_by_text("Link farm, posted every hour")).to_be_visible()
 
     page.get_by_role("button", name="Remove post").click()
@@ -73,9 +76,16 @@ def test_a_reported_post_is_removed_by_a_moderator_and_logged(page, people):
     page.get_by_role("link", name="Audit log").first.click()
     row = page.get_by_role("row", name=re.compile("mod_ria"))
     expect(row).to_contain_text("Post removed")
-    expect(row).to_contain_text("@maya: Buy followers cheap at spam.example")
+    expect(row).to_contain_text("@maya: Buy followers cheap at spam.example #deals")
     expect(row).to_contain_text("Spam links")
     assert AuditLogEntry.objects.get().reason == "Spam links"
+
+    # The post is gone for jonas: from the hashtag's page (and its permalink answers 404).
+    page.context.clear_cookies()
+    log_in(page, "jonas")
+    page.goto(page.base_url + "/tags/deals/")
+    expect(page.get_by_text("No posts with #deals yet.")).to_be_visible()
+    expect(page.get_by_text("Buy followers cheap")).to_have_count(0)
 
 
 def test_a_moderator_suspends_people_from_the_user_list(page, people):

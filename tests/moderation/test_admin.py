@@ -73,6 +73,7 @@ def test_moderators_see_the_dashboard_and_their_models_only(moderator_client, po
     for name in ("Reports", "Audit log", "Posts", "Users", "Industries"):
         assert f">{name}</a>" in content
     assert "Groups" not in content
+    assert "{#" not in content and "#}" not in content  # no template comment leaks
 
 
 def test_moderators_cannot_do_admin_only_things(moderator_client, maya, maya_post, post_report):
@@ -161,6 +162,7 @@ def test_remove_post_asks_for_a_reason_then_removes_and_closes_the_report(
     assert "Remove reported posts" in content
     assert f"Report #{post_report.pk} (Spam): @maya: Buy followers cheap" in content
     assert "Reason" in content and 'value="Confirm"' in content
+    assert "{#" not in content and "#}" not in content
     assert Post.objects.visible().filter(pk=maya_post.pk).exists()  # nothing yet
 
     no_reason = confirm(moderator_client, REPORTS, "remove_reported_posts", [post_report], " ")

@@ -50,6 +50,7 @@ def test_the_report_page_shows_the_post_and_the_form(jonas_client, maya_post):
         assert label in content
     assert "Send report" in content
     assert 'name="next" value="/@maya/"' in content
+    assert "{#" not in content and "#}" not in content  # no template comment leaks
 
 
 def test_htmx_gets_the_form_fragment(jonas_client, maya):
@@ -159,3 +160,25 @@ def test_reports_are_rate_limited(jonas_client, settings):
     assert Report.objects.count() == 2
     # Looking at the form is not counted.
     assert jonas_client.get(user_url(people[2])).status_code == 200
+
+
+def test_the_report_link_partial_offers_a_report_to_others_only(rf, reporter, maya, maya_post):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    request = rf.get("/tags/deals/")
+
+    def render(viewer, **context):
+        request.user = viewer
+        return render_to_string(
+            "moderation/partials/report_link.html", {"user": viewer, **context}, request
+        )
+
+    link = render(reporter, post=maya_post)
+    assert f'href="/report/post/{maya_post.pk}/?next=/tags/deals/"' in link
+    assert f'hx-get="/report/post/{maya_post.pk}/?next=/tags/deals/"' in link
+    assert ">Report</a>" in link
+    assert 'href="/report/@maya/?next=/tags/deals/"' in render(reporter, person=maya)
+    assert "Report" not in render(maya, post=maya_post)  # your own post
+    assert "Report" not in render(maya, person=maya)  # yourself
+    assert "Report" not in render(AnonymousUser(), post=maya_post)
