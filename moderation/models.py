@@ -89,6 +89,7 @@ class Report(models.Model):
         permissions = [
             ("remove_post", "Can remove and restore posts"),
             ("suspend_user", "Can suspend and unsuspend people"),
+            ("approve_user", "Can approve new accounts"),
         ]
 
     def __str__(self):

@@ -14,6 +14,7 @@ PERMISSIONS = [
     ("moderation", "change_report"),
     ("moderation", "remove_post"),
     ("moderation", "suspend_user"),
+    ("moderation", "approve_user"),
     ("moderation", "view_auditlogentry"),
     ("posts", "view_post"),
     ("accounts", "view_user"),

@@ -35,6 +35,7 @@ def test_the_moderators_group_has_exactly_the_moderation_permissions(db):
     assert sorted(perms) == [
         ("accounts", "view_industry"),
         ("accounts", "view_user"),
+        ("moderation", "approve_user"),
         ("moderation", "change_report"),
         ("moderation", "remove_post"),
         ("moderation", "suspend_user"),
