@@ -10,6 +10,7 @@ from accounts.models import Industry, User
 from moderation.admin_actions import (
     RemovedFilter,
     SuspendedFilter,
+    approve_users,
     confirm_with_reason,
     merge_industries,
     remove_posts,
@@ -314,8 +315,11 @@ _attach(
 )
 _attach(
     User,
-    actions=[suspend_users, unsuspend_users],
+    actions=[suspend_users, unsuspend_users, approve_users],
     list_filter=[SuspendedFilter],
-    permissions={"suspend_user": "moderation.suspend_user"},
+    permissions={
+        "suspend_user": "moderation.suspend_user",
+        "approve_user": "moderation.approve_user",
+    },
 )
 _attach(Industry, actions=[merge_industries])

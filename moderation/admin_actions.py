@@ -21,6 +21,7 @@ from moderation.services import (
     industry_merge,
     post_remove,
     post_restore,
+    user_approve,
     user_suspend,
     user_unsuspend,
 )
@@ -211,6 +212,35 @@ def unsuspend_users(modeladmin, request, queryset):
         action="unsuspend_users",
         title="Unsuspend people",
         intro="Unsuspend these people? They can log in again and their posts come back.",
+        items=[_person(user) for user in people],
+        perform=perform,
+    )
+
+
+@admin.action(description="Approve selected users (with a reason)", permissions=["approve_user"])
+def approve_users(modeladmin, request, queryset):
+    require_perm(request, "moderation.approve_user")
+    people = list(queryset)
+
+    def perform(data):
+        run_each(
+            modeladmin,
+            request,
+            people,
+            user_approve,
+            describe=("user", _person),
+            done="Approved {count} person(s). They get an email and can use the site now.",
+            moderator=request.user,
+            reason=data["reason"],
+        )
+
+    return confirm_with_reason(
+        modeladmin,
+        request,
+        queryset,
+        action="approve_users",
+        title="Approve people",
+        intro="Let these people in? Each gets an email saying their account is approved.",
         items=[_person(user) for user in people],
         perform=perform,
     )

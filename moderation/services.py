@@ -2,7 +2,8 @@
 
 Services trust their caller on permissions: the admin checks them (see moderation.admin and
 moderation.admin_actions) before calling in. Nothing here deletes a post or a person; removal and
-suspension set a timestamp that `Post.objects.visible()` and the authentication backend honour.
+suspension set a timestamp that `Post.objects.visible()`, the login form and
+moderation.middleware honour.
 """
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import Industry, User
 from moderation.models import AuditLogEntry, Report, post_snapshot
 from posts.models import Post
@@ -153,9 +155,9 @@ def post_restore(*, moderator: User, post: Post, reason: str) -> Post:
 @transaction.atomic
 def user_suspend(*, moderator: User, user: User, reason: str, report: Report | None = None) -> User:
     """Suspend a person: they cannot log in, their sessions end on their next request (see
-    moderation.backends) and their posts disappear. Resolves the given report and every open report
-    about the person or any of their posts. Only an admin may suspend a staff member; nobody may
-    suspend themselves."""
+    moderation.middleware) and their posts disappear. Resolves the given report and every open
+    report about the person or any of their posts. Only an admin may suspend a staff member;
+    nobody may suspend themselves."""
     reason = _clean_reason(reason)
     if user.pk == moderator.pk:
         raise ValidationError("You cannot suspend yourself.", code="self")
@@ -193,6 +195,23 @@ def user_unsuspend(*, moderator: User, user: User, reason: str) -> User:
     _audit(
         moderator=moderator,
         action=AuditLogEntry.Action.USER_UNSUSPENDED,
+        reason=reason,
+        target_repr=f"@{user.username}",
+        user=user,
+    )
+    return user
+
+
+@transaction.atomic
+def user_approve(*, moderator: User, user: User, reason: str) -> User:
+    """Let in an account that waits for approval (accounts emails the person) and log it."""
+    reason = _clean_reason(reason)
+    if not user.awaiting_approval:
+        raise ValidationError(f"@{user.username} is not waiting for approval.", code="not_pending")
+    account_services.user_approve(user=user)
+    _audit(
+        moderator=moderator,
+        action=AuditLogEntry.Action.USER_APPROVED,
         reason=reason,
         target_repr=f"@{user.username}",
         user=user,

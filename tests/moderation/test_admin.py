@@ -71,6 +71,7 @@ def test_moderators_see_the_dashboard_and_their_models_only(moderator_client, po
     assert f'href="{REPORTS}?status__exact=open">Open reports</a>' in content
     assert "<td>1</td>" in content  # one open report
     assert "Posts in the last day</th><td>2</td>" in content
+    assert '?awaiting_approval__exact=1">Waiting for approval</a>' in content
     for name in ("Reports", "Audit log", "Posts", "Users", "Industries"):
         assert f">{name}</a>" in content
     assert "Groups" not in content
@@ -129,7 +130,7 @@ def test_the_queue_lists_open_reports_first_with_what_was_reported(
     for _ in range(5):
         Report.objects.create(reporter=UserFactory(), post=PostFactory(), category="spam")
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = moderator_client.get(REPORTS)
 
     content = response.content.decode()
@@ -248,7 +249,7 @@ def test_the_audit_log_lists_actions_and_refuses_edits_even_for_admins(
     for post in PostFactory.create_batch(5):
         post_remove(moderator=moderator, post=post, reason="Spam wave")
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         listing = admin_client.get(AUDIT)
     content = listing.content.decode()
     assert "mod_ria" in content and "Post removed" in content and "Spam link" in content
@@ -326,6 +327,20 @@ def test_suspend_and_unsuspend_selected_users(moderator_client, maya, reporter):
 
     assert list(User.objects.filter(suspended_at__isnull=False)) == [reporter]
     assert AuditLogEntry.objects.filter(action="user_unsuspended").count() == 1
+
+
+def test_approve_selected_users_with_a_reason(moderator_client):
+    pending = UserFactory(username="newbie", awaiting_approval=True)
+    dashboard = moderator_client.get("/admin/").content.decode()
+    assert "Waiting for approval</a></th>\n        <td>1</td>" in dashboard
+
+    page = act(moderator_client, USERS, "approve_users", [pending])
+    assert "Approve people" in page.content.decode()
+    confirm(moderator_client, USERS, "approve_users", [pending], "Portfolio checks out")
+
+    pending.refresh_from_db()
+    assert not pending.awaiting_approval
+    assert AuditLogEntry.objects.get().action == "user_approved"
 
 
 def test_a_moderator_cannot_suspend_staff_from_the_panel(moderator_client):

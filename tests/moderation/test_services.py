@@ -9,6 +9,7 @@ from moderation.services import (
     post_restore,
     report_create,
     report_dismiss,
+    user_approve,
     user_suspend,
     user_unsuspend,
 )
@@ -220,6 +221,32 @@ def test_user_unsuspend_restores_everything(moderator, maya, maya_post):
     with pytest.raises(ValidationError) as error:
         user_unsuspend(moderator=moderator, user=maya, reason="Again")
     assert _messages(error) == ["@maya is not suspended."]
+
+
+# user_approve
+
+
+def test_user_approve_lets_the_person_in_emails_them_and_logs_it(
+    moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    pending = UserFactory(username="newbie", awaiting_approval=True)
+    assert not User.objects.active().filter(pk=pending.pk).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user_approve(moderator=moderator, user=pending, reason="Real sound designer")
+
+    assert User.objects.active().filter(pk=pending.pk).exists()
+    assert len(mailoutbox) == 1 and "approved" in mailoutbox[0].subject
+    entry = AuditLogEntry.objects.get()
+    assert (entry.action, entry.target_repr, entry.reason) == (
+        "user_approved",
+        "@newbie",
+        "Real sound designer",
+    )
+    with pytest.raises(ValidationError) as error:
+        user_approve(moderator=moderator, user=pending, reason="Again")
+    assert _messages(error) == ["@newbie is not waiting for approval."]
+    assert AuditLogEntry.objects.count() == 1
 
 
 # report_dismiss
