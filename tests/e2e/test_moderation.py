@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from follows.services import follow_create
 from moderation.models import AuditLogEntry, Report
 from posts.models import Post
 from posts.services import post_create
@@ -22,8 +23,9 @@ create_moderators_group = import_module("moderation.migrations.0002_moderators_g
 def people(db):
     create_moderators_group(apps, None)
     maya = UserFactory(username="maya")
-    post = post_create(author=maya, text="Buy followers cheap at spam.example #deals")
     jonas = UserFactory(username="jonas")
+    follow_create(follower=jonas, followee=maya)
+    post = post_create(author=maya, text="Buy followers cheap at spam.example #deals")
     moderator = UserFactory(username="mod_ria", is_staff=True)
     moderator.groups.add(Group.objects.get(name="Moderators"))
     return {"maya": maya, "post": post, "jonas": jonas, "moderator": moderator}
@@ -39,11 +41,11 @@ def log_in(page, username, *, admin=False):
 def test_a_reported_post_is_removed_by_a_moderator_and_logged(page, people):
     post = people["post"]
 
-    # jonas finds the post on its hashtag's page and reports it; htmx answers in place.
+    # jonas, who follows maya, sees the post in his home timeline and reports it; htmx answers
+    # in place.
     log_in(page, "jonas")
-    expect(page.get_by_role("heading", name="Home")).to_be_visible()
-    page.goto(page.base_url + "/tags/deals/")
-    expect(page.get_by_role("article").filter(has_text="Buy followers cheap")).to_be_visible()
+    timeline = page.get_by_role("feed", name="Home timeline")
+    expect(timeline.get_by_role("article").filter(has_text="Buy followers cheap")).to_be_visible()
     page.goto(f"{page.base_url}/report/post/{post.pk}/?next=/tags/deals/")
     expect(page.get_by_text("Buy followers cheap at spam.example")).to_be_visible()
     page.get_by_label("Spam").check()
@@ -80,9 +82,11 @@ def test_a_reported_post_is_removed_by_a_moderator_and_logged(page, people):
     expect(row).to_contain_text("Spam links")
     assert AuditLogEntry.objects.get().reason == "Spam links"
 
-    # The post is gone for jonas: from the hashtag's page (and its permalink answers 404).
+    # The post is gone from jonas's home timeline and from its hashtag's page.
     page.context.clear_cookies()
     log_in(page, "jonas")
+    expect(page.get_by_role("feed", name="Home timeline")).to_be_attached()
+    expect(page.get_by_text("Buy followers cheap")).to_have_count(0)
     page.goto(page.base_url + "/tags/deals/")
     expect(page.get_by_text("No posts with #deals yet.")).to_be_visible()
     expect(page.get_by_text("Buy followers cheap")).to_have_count(0)
