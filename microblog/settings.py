@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "posts",
     "follows",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "microblog.middleware.RateLimitMiddleware",
+    "moderation.middleware.EndSuspendedSessionsMiddleware",
     "accounts.middleware.PendingApprovalMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into our "too many attempts" page.
     "axes.middleware.AxesMiddleware",

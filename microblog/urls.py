@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("posts.urls")),
     path("", include("follows.urls")),
+    path("", include("moderation.urls")),
 ]
 
 handler500 = views.server_error

@@ -1,0 +1,325 @@
+"""The moderation panel: the reports queue and the audit log, plus moderation actions attached to
+the Post, User and Industry admins registered by their own apps."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
+from django.utils.text import Truncator
+
+from accounts.models import Industry, User
+from moderation.admin_actions import (
+    RemovedFilter,
+    SuspendedFilter,
+    approve_users,
+    confirm_with_reason,
+    merge_industries,
+    remove_posts,
+    require_perm,
+    restore_posts,
+    suspend_users,
+    unsuspend_users,
+)
+from moderation.models import AuditLogEntry, Report
+from moderation.services import post_remove, report_dismiss, user_suspend
+from posts.models import Post
+
+REPORT_ACTIONS = {
+    "remove_reported_posts": "Remove post",
+    "suspend_reported_authors": "Suspend author",
+    "dismiss_reports": "Dismiss",
+}
+
+
+def _report_item(report: Report) -> str:
+    return f"Report #{report.pk} ({report.get_category_display()}): {report.target_label}"
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "reported",
+        "category",
+        "short_comment",
+        "reporter",
+        "status",
+        "created_at",
+    ]
+    list_display_links = ["id", "reported"]
+    list_filter = ["status", "category"]
+    search_fields = [
+        "comment",
+        "reporter__username",
+        "post__text",
+        "post__author__username",
+        "user__username",
+    ]
+    list_select_related = ["reporter", "post__author", "user"]
+    # Open reports first, newest first within each status.
+    ordering = [Case(When(status="open", then=Value(0)), default=Value(1)).asc(), "-id"]
+    actions = list(REPORT_ACTIONS)
+    fields = [
+        "reported",
+        "reported_text",
+        "category",
+        "comment",
+        "reporter",
+        "created_at",
+        "status",
+        "handled_by",
+        "handled_at",
+        "resolution_note",
+    ]
+    readonly_fields = fields
+    change_form_template = "admin/moderation/report/change_form.html"
+
+    @admin.display(description="reported")
+    def reported(self, report):
+        return report.target_label
+
+    @admin.display(description="reported post text")
+    def reported_text(self, report):
+        if report.post_id:
+            return report.post.text or "(a repost)"
+        return f"{report.user.name} — {report.user.bio}" if report.user.bio else report.user.name
+
+    @admin.display(description="comment")
+    def short_comment(self, report):
+        return Truncator(report.comment).chars(80)
+
+    # Reports come from people (the Report link), and nothing in moderation is ever deleted.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_remove_post_permission(self, request):
+        return request.user.has_perm("moderation.remove_post")
+
+    def has_suspend_user_permission(self, request):
+        return request.user.has_perm("moderation.suspend_user")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = self.get_object(request, object_id)
+        available = self.get_actions(request)
+        buttons = []
+        if report is not None and report.is_open:
+            buttons = [
+                (name, label)
+                for name, label in REPORT_ACTIONS.items()
+                if name in available and (name != "remove_reported_posts" or report.post_id)
+            ]
+        extra_context = {
+            **(extra_context or {}),
+            "report_actions": buttons,
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _confirm(self, request, queryset, *, action, title, intro, reports, perform):
+        return confirm_with_reason(
+            self,
+            request,
+            queryset,
+            action=action,
+            title=title,
+            intro=intro,
+            items=[_report_item(report) for report in reports],
+            perform=perform,
+        )
+
+    def _warn(self, request, report, text):
+        self.message_user(request, f"Report #{report.pk}: {text}", messages.WARNING)
+
+    @admin.action(description="Remove post", permissions=["remove_post"])
+    def remove_reported_posts(self, request, queryset):
+        require_perm(request, "moderation.remove_post")
+        reports = list(queryset.select_related("post__author", "user"))
+
+        def perform(data):
+            removed, seen = 0, set()
+            for report in reports:
+                if not report.is_open:
+                    self._warn(request, report, "already closed.")
+                elif not report.post_id:
+                    self._warn(request, report, "it is about a person, not a post; left open.")
+                elif report.post_id not in seen:
+                    seen.add(report.post_id)
+                    try:
+                        post_remove(
+                            moderator=request.user,
+                            post=report.post,
+                            reason=data["reason"],
+                            report=report,
+                        )
+                    except ValidationError as error:
+                        self._warn(request, report, " ".join(error.messages))
+                    else:
+                        removed += 1
+            if removed:
+                self.message_user(
+                    request,
+                    f"Removed {removed} post(s) and resolved their reports.",
+                    messages.SUCCESS,
+                )
+
+        return self._confirm(
+            request,
+            queryset,
+            action="remove_reported_posts",
+            title="Remove reported posts",
+            intro="Remove the reported posts? Nobody but their authors will see them; every open "
+            "report about them is resolved.",
+            reports=reports,
+            perform=perform,
+        )
+
+    @admin.action(description="Suspend author", permissions=["suspend_user"])
+    def suspend_reported_authors(self, request, queryset):
+        require_perm(request, "moderation.suspend_user")
+        reports = list(queryset.select_related("post__author", "user"))
+
+        def perform(data):
+            suspended, seen = 0, set()
+            for report in reports:
+                person = report.user if report.user_id else report.post.author
+                if not report.is_open:
+                    self._warn(request, report, "already closed.")
+                elif person.pk not in seen:
+                    seen.add(person.pk)
+                    try:
+                        user_suspend(
+                            moderator=request.user,
+                            user=person,
+                            reason=data["reason"],
+                            report=report,
+                        )
+                    except ValidationError as error:
+                        self._warn(request, report, " ".join(error.messages))
+                    else:
+                        suspended += 1
+            if suspended:
+                self.message_user(
+                    request,
+                    f"Suspended {suspended} person(s) and resolved the reports about them.",
+                    messages.SUCCESS,
+                )
+
+        return self._confirm(
+            request,
+            queryset,
+            action="suspend_reported_authors",
+            title="Suspend reported people",
+            intro="Suspend the people reported (or who wrote the reported posts)? They are logged "
+            "out at once and their posts disappear until someone unsuspends them.",
+            reports=reports,
+            perform=perform,
+        )
+
+    @admin.action(description="Dismiss", permissions=["change"])
+    def dismiss_reports(self, request, queryset):
+        reports = list(queryset.select_related("post__author", "user"))
+
+        def perform(data):
+            dismissed = 0
+            for report in reports:
+                try:
+                    report_dismiss(moderator=request.user, report=report, reason=data["reason"])
+                except ValidationError as error:
+                    self._warn(request, report, " ".join(error.messages))
+                else:
+                    dismissed += 1
+            if dismissed:
+                self.message_user(request, f"Dismissed {dismissed} report(s).", messages.SUCCESS)
+
+        return self._confirm(
+            request,
+            queryset,
+            action="dismiss_reports",
+            title="Dismiss reports",
+            intro="Dismiss these reports without acting on what they report?",
+            reports=reports,
+            perform=perform,
+        )
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(admin.ModelAdmin):
+    """Read-only for everyone, superusers included: the audit trail is append-only."""
+
+    list_display = ["created_at", "moderator_username", "action", "target_repr", "reason"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["target_repr", "reason", "moderator_username"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "moderator_username",
+        "action",
+        "target_repr",
+        "target_post",
+        "target_user",
+        "report",
+        "reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Posts, people and industries are registered by their own apps; moderation adds its actions and
+# filters to whatever admin is registered for them, so those apps never import moderation.
+if not admin.site.is_registered(Post):
+
+    @admin.register(Post)
+    class PostAdmin(admin.ModelAdmin):
+        """A minimal Post admin, used only until the posts app registers its own."""
+
+        list_display = ["id", "author", "text", "created_at", "removed_at"]
+        list_select_related = ["author"]
+        search_fields = ["text", "author__username"]
+        readonly_fields = ["author", "in_reply_to", "repost_of", "created_at", "removed_at"]
+
+
+def _attach(model, *, actions, list_filter=(), permissions=None):
+    model_admin = admin.site._registry[model]
+    model_admin.actions = [*(model_admin.actions or ()), *actions]
+    model_admin.list_filter = [
+        *model_admin.list_filter,
+        *(f for f in list_filter if f not in model_admin.list_filter),
+    ]
+    # Actions declare permissions=["remove_post"] etc.; the admin asks the ModelAdmin for
+    # has_<name>_permission(request), which these apps' admins do not define themselves.
+    for name, perm in (permissions or {}).items():
+        setattr(
+            model_admin,
+            f"has_{name}_permission",
+            lambda request, perm=perm: request.user.has_perm(perm),
+        )
+
+
+_attach(
+    Post,
+    actions=[remove_posts, restore_posts],
+    list_filter=[RemovedFilter],
+    permissions={"remove_post": "moderation.remove_post"},
+)
+_attach(
+    User,
+    actions=[suspend_users, unsuspend_users, approve_users],
+    list_filter=[SuspendedFilter],
+    permissions={
+        "suspend_user": "moderation.suspend_user",
+        "approve_user": "moderation.approve_user",
+    },
+)
+_attach(Industry, actions=[merge_industries])

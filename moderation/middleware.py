@@ -1,0 +1,24 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+
+
+class EndSuspendedSessionsMiddleware:
+    """Logs a suspended person out on their next request, whichever device it comes from.
+
+    Suspending someone only sets User.suspended_at; this makes it end every session at once
+    without searching the session store (the login form already refuses suspended people).
+    """
+
+    # Paths that never need the person, so /healthz answers without the session's database.
+    EXEMPT_PREFIXES = ("/static/", "/media/", "/healthz", "/favicon.ico")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.EXEMPT_PREFIXES):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and user.suspended_at is not None:
+                logout(request)
+                messages.error(request, "Your account is suspended.")
+        return self.get_response(request)
