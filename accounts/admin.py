@@ -41,16 +41,11 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = ["awaiting_approval", "is_staff", "is_active", "industry"]
     list_select_related = ["industry"]
-    actions = ["approve", "remove_avatar"]
+    # Approving, suspending and unsuspending are the moderation app's actions (with a reason and
+    # an audit row); it attaches them to this admin.
+    actions = ["remove_avatar"]
 
-    @admin.action(description="Approve the selected accounts (they get an email)")
-    def approve(self, request, queryset):
-        pending = list(queryset.filter(awaiting_approval=True))
-        for user in pending:
-            services.user_approve(user=user)
-        self.message_user(request, f"Approved {len(pending)} account(s).", messages.SUCCESS)
-
-    @admin.action(description="Remove the avatars of the selected accounts")
+    @admin.action(description="Remove the avatars of the selected accounts", permissions=["change"])
     def remove_avatar(self, request, queryset):
         people = list(queryset.exclude(avatar=""))
         for person in people:

@@ -1,7 +1,6 @@
 import pytest
-from django.core import mail
 
-from accounts.models import Invite, SiteSettings, User
+from accounts.models import Invite, SiteSettings
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,24 +41,6 @@ def test_admin_creates_an_invite_link(admin_client):
     assert invite.max_uses == 5
     page = admin_client.get(f"/admin/accounts/invite/{invite.pk}/change/").content.decode()
     assert "/accounts/signup/?invite=welcome-friends-2026" in page
-
-
-def test_admin_approves_pending_accounts_and_they_are_emailed(
-    admin_client, django_capture_on_commit_callbacks
-):
-    pending = UserFactory(awaiting_approval=True, email="wait@example.com")
-    UserFactory(awaiting_approval=True)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(
-            "/admin/accounts/user/",
-            {"action": "approve", "_selected_action": [pending.pk]},
-        )
-
-    pending.refresh_from_db()
-    assert not pending.awaiting_approval
-    assert User.objects.filter(awaiting_approval=True).count() == 1
-    assert [message.to for message in mail.outbox] == [["wait@example.com"]]
 
 
 def test_pending_accounts_are_listed_for_moderators(admin_client):

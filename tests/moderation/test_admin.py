@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Industry, User
@@ -329,18 +330,20 @@ def test_suspend_and_unsuspend_selected_users(moderator_client, maya, reporter):
     assert AuditLogEntry.objects.filter(action="user_unsuspended").count() == 1
 
 
-def test_approve_selected_users_with_a_reason(moderator_client):
-    pending = UserFactory(username="newbie", awaiting_approval=True)
+def test_approve_selected_users_with_a_reason(moderator_client, django_capture_on_commit_callbacks):
+    pending = UserFactory(username="newbie", awaiting_approval=True, email="newbie@example.com")
     dashboard = moderator_client.get("/admin/").content.decode()
     assert "Waiting for approval</a></th>\n        <td>1</td>" in dashboard
 
     page = act(moderator_client, USERS, "approve_users", [pending])
     assert "Approve people" in page.content.decode()
-    confirm(moderator_client, USERS, "approve_users", [pending], "Portfolio checks out")
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(moderator_client, USERS, "approve_users", [pending], "Portfolio checks out")
 
     pending.refresh_from_db()
     assert not pending.awaiting_approval
     assert AuditLogEntry.objects.get().action == "user_approved"
+    assert [message.to for message in mail.outbox] == [["newbie@example.com"]]
 
 
 def test_a_moderator_cannot_suspend_staff_from_the_panel(moderator_client):

@@ -182,3 +182,18 @@ def test_the_report_link_partial_offers_a_report_to_others_only(rf, reporter, ma
     assert "Report" not in render(maya, post=maya_post)  # your own post
     assert "Report" not in render(maya, person=maya)  # yourself
     assert "Report" not in render(AnonymousUser(), post=maya_post)
+
+
+def test_post_cards_and_profiles_offer_a_report_link_to_others(jonas_client, maya, maya_post):
+    permalink = jonas_client.get(f"/@maya/{maya_post.pk}/").content.decode()
+    profile = jonas_client.get("/@maya/").content.decode()
+
+    assert f'href="/report/post/{maya_post.pk}/?next=' in permalink
+    assert 'href="/report/@maya/?next=' in profile
+
+
+def test_nobody_is_offered_a_report_of_their_own_post_or_profile(client, maya, maya_post):
+    client.force_login(maya)
+
+    assert "/report/" not in client.get(f"/@maya/{maya_post.pk}/").content.decode()
+    assert "/report/" not in client.get("/@maya/").content.decode()
