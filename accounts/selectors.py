@@ -56,11 +56,12 @@ def profile_people(*, viewer=None) -> QuerySet[User]:
 
 
 def profile_posts(*, person: User, viewer=None, before: int | None = None, limit=POSTS_PER_PAGE):
-    """One page of a person's visible posts, newest first, and the id to continue before.
+    """One page of a person's posts that `viewer` may see, newest first, and the id to continue
+    before (people see their own removed posts, marked; staff see all).
 
     Keyset pagination: the next page is the posts with an id below the last one shown.
     """
-    posts = person.posts.visible().with_card_data(viewer).order_by("-id")
+    posts = person.posts.visible_to(viewer).with_card_data(viewer).order_by("-id")
     if before is not None:
         posts = posts.filter(id__lt=before)
     page = list(posts[: limit + 1])

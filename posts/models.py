@@ -31,6 +31,19 @@ class PostQuerySet(models.QuerySet):
             author__is_active=True,
         )
 
+    def visible_to(self, viewer):
+        """visible(), plus what this viewer may see beyond it: their own posts removed by a
+        moderator (shown marked as removed), and for staff everything, so nothing they moderate
+        is hidden from them. For pages about one post or one person; timelines use visible()."""
+        if viewer is None or not viewer.is_authenticated:
+            return self.visible()
+        if viewer.is_staff:
+            return self.all()
+        return self.filter(
+            Q(removed_at__isnull=True, author__suspended_at__isnull=True, author__is_active=True)
+            | Q(author=viewer)
+        )
+
     def with_card_data(self, viewer=None):
         """Everything a post card shows, in one query whatever the page length.
 

@@ -142,7 +142,9 @@ def _compose_page(request, form, reply_to):
 @require_GET
 def detail(request, username, pk):
     """The permalink: the post, the conversation above it and the replies below it."""
-    post = get_object_or_404(Post.objects.visible().with_card_data(request.user), pk=pk)
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user).with_card_data(request.user), pk=pk
+    )
     if post.repost_of_id:
         original = post.repost_of
         return redirect("posts:detail", original.author.username, original.pk)
