@@ -82,7 +82,7 @@ def measure(posts: int) -> dict:
         person = User.objects.get(username=f"bench{following}")
         with CaptureQueriesContext(connection) as captured:
             page = home_timeline(user=person)
-        assert page.posts, f"bench{following} has an empty timeline"
+        assert page.items, f"bench{following} has an empty timeline"
         timings = []
         for _ in range(20):
             total = 0.0
