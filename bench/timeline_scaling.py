@@ -165,7 +165,7 @@ def main() -> int:
         )
     for result in results[-1:]:
         for following, plans in result["plans"].items():
-            print(f"\nPlans at {result['posts']:,} posts, following {following:,}:")
+            print(f"\nPlans at {result['posts']:,} posts, following {int(following):,}:")
             for plan in plans:
                 print(plan + "\n")
     return 0

@@ -40,15 +40,24 @@ def timelines_trim(*, author_id: int, post_id: int) -> None:
     every = max(1, settings.TIMELINE_TRIM_EVERY)
     entries = TimelineEntry._meta.db_table
     follows = Follow._meta.db_table
+    # First each sampled owner's cutoff (the post id of their newest-but-`keep`th row, one index
+    # probe each), then the rows below it by index range. Written as a join rather than a
+    # correlated subquery per row, which PostgreSQL ran as a scan of every timeline row (5 s for
+    # a post by someone with 9,000 followers at 8 M rows). DELETE ... USING is not in SQLite.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {entries} WHERE owner_id IN ("  # noqa: S608 (table names, not input)
-            f"  SELECT follower_id FROM {follows} "
-            f"  WHERE followee_id = %s AND (follower_id + %s) %% %s = 0 "
-            f"  UNION ALL SELECT %s WHERE (%s + %s) %% %s = 0"
-            f") AND post_id < ("
-            f"  SELECT kept.post_id FROM {entries} kept WHERE kept.owner_id = {entries}.owner_id "
-            f"  ORDER BY kept.post_id DESC LIMIT 1 OFFSET %s"
+            f"DELETE FROM {entries} WHERE id IN ("  # noqa: S608 (table names, not input)
+            f"  SELECT old.id FROM ("
+            f"    SELECT owners.owner_id, ("
+            f"      SELECT kept.post_id FROM {entries} kept WHERE kept.owner_id = owners.owner_id"
+            f"      ORDER BY kept.post_id DESC LIMIT 1 OFFSET %s"
+            f"    ) AS cutoff FROM ("
+            f"      SELECT follower_id AS owner_id FROM {follows}"
+            f"      WHERE followee_id = %s AND (follower_id + %s) %% %s = 0"
+            f"      UNION ALL SELECT %s WHERE (%s + %s) %% %s = 0"
+            f"    ) owners"
+            f"  ) cut JOIN {entries} old"
+            f"  ON old.owner_id = cut.owner_id AND old.post_id < cut.cutoff"
             f")",
-            [author_id, post_id, every, author_id, author_id, post_id, every, keep - 1],
+            [keep - 1, author_id, post_id, every, author_id, author_id, post_id, every],
         )
