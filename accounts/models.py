@@ -201,3 +201,104 @@ class Invite(models.Model):
         if self.expires_at is not None and self.expires_at <= timezone.now():
             return False
         return self.max_uses is None or self.uses < self.max_uses
+
+
+class BlockQuerySet(models.QuerySet):
+    def blocked_ids(self, user):
+        """A subquery of the ids of people `user` blocks."""
+        return self.filter(blocker=user).values("blocked_id")
+
+    def either_way_ids(self, user):
+        """A subquery of the ids of people `user` blocks or who block `user`: one scan of each
+        side's index, usable as `author_id__in=...` in the same SQL query."""
+        return (
+            self.filter(Q(blocker=user) | Q(blocked=user))
+            .annotate(
+                other_id=models.Case(
+                    models.When(blocker=user, then=models.F("blocked_id")),
+                    default=models.F("blocker_id"),
+                )
+            )
+            .values("other_id")
+        )
+
+    def between(self, first, second):
+        """Blocks in either direction between two people."""
+        return self.filter(Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first))
+
+
+class Block(models.Model):
+    """blocker blocks blocked: no follows either way, no replies, mentions or notifications from
+    blocked, and neither sees the other's posts in timelines. Enforced by every app's reads and
+    writes (accounts is the lowest layer, so all of them can import it)."""
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="blocks",
+        db_index=False,  # the unique (blocker, blocked) index starts with blocker
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocked_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="accounts_block_unique"),
+            models.CheckConstraint(
+                condition=~Q(blocker=models.F("blocked")), name="accounts_block_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class MuteQuerySet(models.QuerySet):
+    def muted_ids(self, user):
+        """A subquery of the ids of people `user` mutes."""
+        return self.filter(muter=user).values("muted_id")
+
+
+class Mute(models.Model):
+    """muter mutes muted: muted's posts leave muter's timelines; muted notices nothing."""
+
+    muter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mutes",
+        db_index=False,  # the unique (muter, muted) index starts with muter
+    )
+    muted = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MuteQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["muter", "muted"], name="accounts_mute_unique"),
+            models.CheckConstraint(
+                condition=~Q(muter=models.F("muted")), name="accounts_mute_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.muter_id} mutes {self.muted_id}"
+
+
+def hidden_people(viewer, field: str = "pk", *, mutes: bool = True) -> Q:
+    """A Q matching rows whose `field` (a user id path, e.g. "author_id") is someone `viewer`
+    blocks, is blocked by, or (with `mutes`) mutes. Readers `.exclude()` it: subqueries inside
+    the same SQL statement, so a page costs no extra query. Q() (matching all) for visitors
+    would exclude everything, so visitors get a Q that matches nothing."""
+    if viewer is None or not viewer.is_authenticated:
+        return Q(pk__in=[])
+    hidden = Q(**{f"{field}__in": Block.objects.either_way_ids(viewer)})
+    if mutes:
+        hidden |= Q(**{f"{field}__in": Mute.objects.muted_ids(viewer)})
+    return hidden

@@ -1,14 +1,17 @@
-"""Writes for accounts: sign-up, approval, profile edits, avatars, deletion."""
+"""Writes for accounts: sign-up, approval, profile edits, avatars, deletion, blocks, mutes."""
 
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts import avatars
-from accounts.models import Invite, RegistrationMode, SiteSettings, User
+from accounts.models import Block, Invite, Mute, RegistrationMode, SiteSettings, User
+from accounts.signals import block_created
+from microblog.ratelimit import rate_limit_hit
 
 logger = logging.getLogger(__name__)
 
@@ -141,3 +144,65 @@ def user_delete(*, user: User) -> None:
     files = [user.avatar.name, user.avatar_thumbnail.name]
     user.delete()
     transaction.on_commit(lambda: avatars.avatar_files_delete(*files))
+
+
+def _get_or_create(model, **fields):
+    """get_or_create that survives two requests racing to create the same row (a savepoint)."""
+    try:
+        with transaction.atomic():
+            return model.objects.get_or_create(**fields)
+    except IntegrityError:
+        return model.objects.get(**fields), False
+
+
+@transaction.atomic
+def block_create(*, blocker: User, blocked: User) -> Block:
+    """blocker blocks blocked; blocking again changes nothing. Nobody blocks themselves.
+
+    Sends block_created, on which the follows app removes any follow between the two (both
+    ways) and each one's posts from the other's home timeline. Counts against the "block"
+    rate limit.
+    """
+    if blocker.pk == blocked.pk:
+        raise ValidationError("You can't block yourself.", code="self_block")
+    existing = Block.objects.filter(blocker=blocker, blocked=blocked).first()
+    if existing is not None:
+        return existing
+    rate_limit_hit(scope="block", key=f"user:{blocker.pk}")
+    block, created = _get_or_create(Block, blocker=blocker, blocked=blocked)
+    if created:
+        block_created.send(sender=Block, blocker=blocker, blocked=blocked)
+    return block
+
+
+@transaction.atomic
+def block_delete(*, blocker: User, blocked: User) -> bool:
+    """blocker stops blocking blocked (True if they were). Follows removed by the block stay
+    removed, as on Mastodon: either may follow the other again."""
+    deleted, _ = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def mute_create(*, muter: User, muted: User) -> Mute:
+    """muter mutes muted; muting again changes nothing. Nobody mutes themselves.
+
+    Nothing changes for muted: they keep following, and are not told. muted's posts (and
+    reposts of them) are filtered out of muter's timelines when read. Counts against the
+    "block" rate limit.
+    """
+    if muter.pk == muted.pk:
+        raise ValidationError("You can't mute yourself.", code="self_mute")
+    existing = Mute.objects.filter(muter=muter, muted=muted).first()
+    if existing is not None:
+        return existing
+    rate_limit_hit(scope="block", key=f"user:{muter.pk}")
+    mute, _ = _get_or_create(Mute, muter=muter, muted=muted)
+    return mute
+
+
+@transaction.atomic
+def mute_delete(*, muter: User, muted: User) -> bool:
+    """muter stops muting muted (True if they were): their posts come back in the timelines."""
+    deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
+    return bool(deleted)

@@ -37,7 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from accounts.models import Industry, User
+from accounts.models import Industry, User, hidden_people
 from follows.models import Follow, TimelineEntry
 from posts.models import Post
 
@@ -66,7 +66,15 @@ def _viewer_id(viewer) -> int | None:
 def _posts_by_ids(ids: list[int], viewer) -> list[Post]:
     if not ids:
         return []
-    return list(Post.objects.visible().with_card_data(viewer).filter(id__in=ids).order_by("-id"))
+    # visible_to() also drops posts by people the viewer blocks, is blocked by or mutes (and
+    # reposts of them): subqueries in this same query, so the page stays two queries.
+    return list(
+        Post.objects.visible()
+        .without_hidden_people(viewer)
+        .with_card_data(viewer)
+        .filter(id__in=ids)
+        .order_by("-id")
+    )
 
 
 def _page_of_posts(posts: list[Post], ids: list[int], more: bool, limit: int) -> Page:
@@ -108,9 +116,12 @@ def home_timeline(*, user: User, before: int | None = None, limit: int = PAGE_SI
 
 def home_newer_count(*, user: User, after: int) -> int:
     """How many posts arrived in `user`'s home timeline after post id `after` (at most
-    NEWER_LIMIT): one range scan of the timeline index, no join. It may count a post removed
-    since; the posts fetched by home_newer are filtered."""
-    return TimelineEntry.objects.filter(owner=user, post_id__gt=after)[:NEWER_LIMIT].count()
+    NEWER_LIMIT): one range scan of the timeline index. It may count a post removed since (the
+    posts fetched by home_newer are filtered), but not one by someone `user` mutes or blocks."""
+    entries = TimelineEntry.objects.filter(owner=user, post_id__gt=after).exclude(
+        hidden_people(user, "post__author_id")
+    )
+    return entries[:NEWER_LIMIT].count()
 
 
 def home_newer(*, user: User, after: int) -> list[Post]:
@@ -134,14 +145,15 @@ def _keyset_posts(posts: QuerySet, *, viewer, before: int | None, limit: int) ->
 
 def public_timeline(*, viewer=None, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
     """Everyone's visible posts on this server, newest first."""
-    return _keyset_posts(Post.objects.visible(), viewer=viewer, before=before, limit=limit)
+    posts = Post.objects.visible().without_hidden_people(viewer)
+    return _keyset_posts(posts, viewer=viewer, before=before, limit=limit)
 
 
 def industry_timeline(
     *, industry: Industry, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
 ) -> Page:
     """Visible posts by people in `industry`, newest first."""
-    posts = Post.objects.visible().filter(author__industry=industry)
+    posts = Post.objects.visible().without_hidden_people(viewer).filter(author__industry=industry)
     return _keyset_posts(posts, viewer=viewer, before=before, limit=limit)
 
 
@@ -342,6 +354,7 @@ def suggested_people(*, user: User, limit: int = 5) -> list[Suggestion]:
         User.objects.active()
         .exclude(pk=user.pk)
         .exclude(pk__in=followees)
+        .exclude(hidden_people(user, "pk", mutes=False))
         .select_related("industry")
         .annotate(
             same_industry=_flag(Q(industry_id=user.industry_id) if user.industry_id else None),

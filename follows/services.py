@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from accounts.models import User
+from accounts.models import Block, User
 from follows.models import Follow, TimelineEntry
 from microblog.ratelimit import rate_limit_hit
 from posts.models import Post
@@ -24,6 +24,18 @@ def follow_create(*, follower: User, followee: User) -> Follow:
         raise ValidationError("You can't follow yourself.", code="self_follow")
     if not followee.is_active or followee.is_suspended:
         raise ValidationError("This account can't be followed.", code="unavailable")
+    for block in Block.objects.between(follower, followee):
+        if block.blocker_id == follower.pk:
+            raise ValidationError(
+                "You block @%(username)s: unblock them to follow them.",
+                code="blocking",
+                params={"username": followee.username},
+            )
+        raise ValidationError(
+            "You can't follow @%(username)s: they have blocked you.",
+            code="blocked",
+            params={"username": followee.username},
+        )
     existing = Follow.objects.filter(follower=follower, followee=followee).first()
     if existing is not None:
         return existing
@@ -49,6 +61,19 @@ def follow_delete(*, follower: User, followee: User) -> bool:
     TimelineEntry.objects.filter(owner=follower, post__author=followee).delete()
     notification_withdraw(recipient=followee, actor=follower, kind="follow")
     return True
+
+
+def block_apply(sender=None, *, blocker: User, blocked: User, **kwargs) -> None:
+    """The follows side of a block (a receiver of accounts.signals.block_created, inside
+    block_create's transaction): the follows between the two go both ways, with their
+    timeline rows and "followed you" notifications, and neither keeps the other's posts or
+    reposts of them in their stored home timeline."""
+    follow_delete(follower=blocker, followee=blocked)
+    follow_delete(follower=blocked, followee=blocker)
+    for owner, author in ((blocker, blocked), (blocked, blocker)):
+        TimelineEntry.objects.filter(
+            Q(post__author=author) | Q(post__repost_of__author=author), owner=owner
+        ).delete()
 
 
 def timeline_rebuild(*, owner: User) -> int:

@@ -271,6 +271,7 @@ RATE_LIMITS = {
         "follow": "400/1d",
         "like": "600/1h",
         "report": "30/1h",
+        "block": "200/1d",
     }.items()
 }
 # Failed logins (django-axes, counted in the database so every worker sees them): after

@@ -37,11 +37,15 @@ def post_conversation(*, post: Post, viewer) -> tuple[list[Post], list[Post]]:
     if ancestor_ids:
         by_id = {
             p.pk: p
-            for p in Post.objects.visible().with_card_data(viewer).filter(pk__in=ancestor_ids)
+            for p in Post.objects.visible()
+            .without_hidden_people(viewer, mutes=False)
+            .with_card_data(viewer)
+            .filter(pk__in=ancestor_ids)
         }
         ancestors = [by_id[pk] for pk in reversed(ancestor_ids) if pk in by_id]
     replies = list(
         Post.objects.visible()
+        .without_hidden_people(viewer, mutes=False)
         .with_card_data(viewer)
         .filter(in_reply_to=post)
         .order_by("id")[:MAX_REPLIES]
@@ -55,6 +59,7 @@ def tag_posts(*, tag: str, viewer, before: int | None = None, limit: int = PAGE_
     """
     posts = (
         Post.objects.visible()
+        .without_hidden_people(viewer)
         .with_card_data(viewer)
         .filter(hashtags__name=post_text.hashtag_key(tag))
     )
@@ -71,6 +76,7 @@ def notifications_for(*, user, before: int | None = None, limit: int = PAGE_SIZE
     """`user`'s visible notifications, newest first, keyset-paginated like tag_posts."""
     notifications = (
         Notification.objects.visible()
+        .without_hidden_people(user)
         .filter(recipient=user)
         .select_related("actor", "post", "post__author")
     )
@@ -80,7 +86,13 @@ def notifications_for(*, user, before: int | None = None, limit: int = PAGE_SIZE
 
 
 def notifications_unread_count(*, user) -> int:
-    return Notification.objects.visible().unread().filter(recipient=user).count()
+    return (
+        Notification.objects.visible()
+        .without_hidden_people(user)
+        .unread()
+        .filter(recipient=user)
+        .count()
+    )
 
 
 def _page(queryset, limit: int):

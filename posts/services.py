@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import Block
 from posts import text as post_text
 from posts.models import Hashtag, Like, Notification, Post
 from posts.signals import post_created
@@ -75,6 +76,7 @@ def post_create(
         raise ValidationError({"text": error}) from None
     if in_reply_to is not None:
         in_reply_to = _visible_original(in_reply_to)
+        _check_can_reply(author, in_reply_to.author)
 
     mentioned = _mentioned_users(post_text.extract_mentions(text))
     post = Post(
@@ -114,6 +116,21 @@ def post_create(
             )
     post_created.send(sender=Post, post=post)
     return post
+
+
+def _check_can_reply(author, replied_to) -> None:
+    for block in Block.objects.between(author, replied_to):
+        if block.blocker_id == author.pk:
+            raise ValidationError(
+                "You block @%(username)s: unblock them to reply to them.",
+                code="blocking",
+                params={"username": replied_to.username},
+            )
+        raise ValidationError(
+            "You can't reply to @%(username)s: they have blocked you.",
+            code="blocked",
+            params={"username": replied_to.username},
+        )
 
 
 def _mentioned_users(names: list[str]) -> list:
@@ -193,8 +210,11 @@ def _get_or_create(model, **fields):
 def notification_create(*, recipient, actor, kind: str, post: Post | None = None):
     """Tell `recipient` that `actor` did `kind` (optionally about `post`); call it inside the
     transaction of the action. Nobody is notified of their own actions: returns None then.
+    Nor of what someone they block (or who blocks them) does: returns None then too.
     """
     if recipient.pk == actor.pk:
+        return None
+    if Block.objects.between(recipient, actor).exists():
         return None
     return Notification.objects.create(recipient=recipient, actor=actor, kind=kind, post=post)
 
