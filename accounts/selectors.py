@@ -7,7 +7,7 @@ through the reverse relations they declare on User: `posts`, `following` and `fo
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import User
+from accounts.models import Block, Mute, User
 
 POSTS_PER_PAGE = 20
 
@@ -37,6 +37,12 @@ def _followed_by(viewer) -> Exists | Value:
     return Exists(rows)
 
 
+def _viewer_has(model, viewer, own_field: str, other_field: str) -> Exists | Value:
+    if viewer is None or not viewer.is_authenticated:
+        return Value(False)
+    return Exists(model.objects.filter(**{own_field: viewer, other_field: OuterRef("pk")}))
+
+
 def profile_people(*, viewer=None) -> QuerySet[User]:
     """People whose profile pages can be shown, with the counts the header needs.
 
@@ -51,6 +57,8 @@ def profile_people(*, viewer=None) -> QuerySet[User]:
             following_count=_related_count("following"),
             followers_count=_related_count("followers"),
             followed_by_viewer=_followed_by(viewer),
+            blocked_by_viewer=_viewer_has(Block, viewer, "blocker", "blocked"),
+            muted_by_viewer=_viewer_has(Mute, viewer, "muter", "muted"),
         )
     )
 
@@ -67,6 +75,19 @@ def profile_posts(*, person: User, viewer=None, before: int | None = None, limit
     page = list(posts[: limit + 1])
     next_before = page[limit - 1].id if len(page) > limit else None
     return page[:limit], next_before
+
+
+def blocks_and_mutes(*, user: User) -> tuple[list[Block], list[Mute]]:
+    """The people `user` blocks and mutes (newest first, with their profiles): two queries."""
+    blocks = list(
+        Block.objects.filter(blocker=user)
+        .select_related("blocked", "blocked__industry")
+        .order_by("-id")
+    )
+    mutes = list(
+        Mute.objects.filter(muter=user).select_related("muted", "muted__industry").order_by("-id")
+    )
+    return blocks, mutes
 
 
 def user_export(*, user: User) -> dict:

@@ -44,6 +44,11 @@ urlpatterns = [
     path("settings/data/export.json", views.export_json, name="export_json"),
     path("settings/data/export.csv", views.export_csv, name="export_csv"),
     path("settings/data/delete/", views.delete_account, name="delete"),
+    path("settings/blocks/", views.settings_blocks, name="blocks"),
+    path("@<str:username>/block/", views.block, name="block"),
+    path("@<str:username>/unblock/", views.unblock, name="unblock"),
+    path("@<str:username>/mute/", views.mute, name="mute"),
+    path("@<str:username>/unmute/", views.unmute, name="unmute"),
     path("me/", views.me, name="me"),
     path("@<str:username>/", views.profile, name="profile"),
 ]

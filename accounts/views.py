@@ -1,17 +1,23 @@
 import csv
 import json
+from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from accounts import selectors, services
 from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, SignupForm
@@ -234,3 +240,122 @@ def me(request):
 @login_required
 def settings_index(request):
     return redirect("accounts:settings_profile")
+
+
+# --- blocks and mutes ---------------------------------------------------------------------------
+
+
+def _login_required_htmx(view):
+    """login_required, but an htmx request is sent to the login page as a whole page
+    (HX-Redirect) instead of having the login form swapped into a button."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx:
+            next_url = request.htmx.current_url_abs_path or "/"
+            return HttpResponseClientRedirect(
+                f"{reverse('accounts:login')}?next={quote(next_url, safe='/')}"
+            )
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
+def _safe_next(request, fallback: str) -> str:
+    """Where a plain POST returns: ?next= if it is on this site, else `fallback`."""
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+_RELATIONSHIP_CHANGES = {
+    # action: (service, keyword names (me, them), message after a plain POST)
+    "block": (services.block_create, ("blocker", "blocked"), "You blocked {name}."),
+    "unblock": (services.block_delete, ("blocker", "blocked"), "You unblocked {name}."),
+    "mute": (services.mute_create, ("muter", "muted"), "You muted {name}."),
+    "unmute": (services.mute_delete, ("muter", "muted"), "You unmuted {name}."),
+}
+
+
+def _relationship_change(request, username: str, action: str):
+    """Block, unblock, mute or unmute `username`, from a profile or the settings page.
+
+    htmx gets back the fragment the button was in: the profile's action buttons, or the
+    settings page's lists (when the form says from=settings). A plain POST redirects back.
+    """
+    try:
+        person = selectors.profile_people(viewer=request.user).get(username__iexact=username)
+    except selectors.User.DoesNotExist:
+        raise Http404("No such person") from None
+    service, (me, them), done = _RELATIONSHIP_CHANGES[action]
+    try:
+        service(**{me: request.user, them: person})
+    except ValidationError as error:
+        if request.htmx:
+            response = render(
+                request, "follows/partials/flash.html", {"message": error.messages[0]}, status=422
+            )
+            return reswap(retarget(response, "#flash"), "innerHTML")
+        messages.error(request, error.messages[0])
+        return redirect(_safe_next(request, reverse("accounts:profile", args=[person.username])))
+    if not request.htmx:
+        messages.success(request, done.format(name=person.name))
+        return redirect(_safe_next(request, reverse("accounts:profile", args=[person.username])))
+    if request.POST.get("from") == "settings":
+        return _blocks_page(request, fragment=True)
+    person = selectors.profile_people(viewer=request.user).get(pk=person.pk)
+    context = {"person": person, "is_own_profile": False, "next": request.POST.get("next", "")}
+    return render(request, "accounts/partials/profile_actions.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@_login_required_htmx
+def block(request, username):
+    """GET: "Block this person?" (the confirmation for people without JavaScript; htmx asks
+    with hx-confirm). POST: block."""
+    if request.method == "GET":
+        try:
+            person = selectors.profile_people(viewer=request.user).get(username__iexact=username)
+        except selectors.User.DoesNotExist:
+            raise Http404("No such person") from None
+        next_url = _safe_next(request, reverse("accounts:profile", args=[person.username]))
+        return render(request, "accounts/block_confirm.html", {"person": person, "next": next_url})
+    return _relationship_change(request, username, "block")
+
+
+@require_http_methods(["POST"])
+@_login_required_htmx
+def unblock(request, username):
+    return _relationship_change(request, username, "unblock")
+
+
+@require_http_methods(["POST"])
+@_login_required_htmx
+def mute(request, username):
+    return _relationship_change(request, username, "mute")
+
+
+@require_http_methods(["POST"])
+@_login_required_htmx
+def unmute(request, username):
+    return _relationship_change(request, username, "unmute")
+
+
+def _blocks_page(request, *, fragment: bool):
+    blocks, mutes = selectors.blocks_and_mutes(user=request.user)
+    template = "accounts/settings_blocks.html"
+    if fragment:
+        template += "#lists"
+    return render(request, template, {"blocks": blocks, "mutes": mutes})
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def settings_blocks(request):
+    """/settings/blocks/: the people you block and mute, each with a button to undo it."""
+    return _blocks_page(request, fragment=False)
