@@ -134,7 +134,9 @@ def test_anonymous_people_are_sent_to_log_in(client, troll, action):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
-    htmx = client.post(f"/@troll/{action}/", headers={**HTMX, "HX-Current-URL": "http://testserver/@troll/"})
+    htmx = client.post(
+        f"/@troll/{action}/", headers={**HTMX, "HX-Current-URL": "http://testserver/@troll/"}
+    )
     assert htmx["HX-Redirect"] == "/accounts/login/?next=/%40troll/"
     assert not Block.objects.exists() and not Mute.objects.exists()
 
