@@ -93,6 +93,7 @@ def page_types(site) -> dict[str, tuple[str, bool, int]]:
         "settings password": (reverse("accounts:password_change"), True, 200),
         "settings data": (reverse("accounts:data"), True, 200),
         "password reset": (reverse("accounts:password_reset"), False, 200),
+        "report": (reverse("moderation:report_post", args=[post.pk]), True, 200),
         "admin login": (reverse("admin:login"), False, 200),
         "404": ("/no-such-page/", False, 404),
         "media": (f"/media/{maya.avatar.name}", False, 200),
