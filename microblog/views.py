@@ -2,7 +2,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, OperationalError, connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template import loader
@@ -29,21 +29,32 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
-def server_error(request):
-    """handler500: a database that does not answer is an outage (503, retry later), not a bug.
+def database_busy(error: BaseException | None) -> bool:
+    """SQLite's "database is locked": another writer held the lock past the busy timeout. The
+    database is there and nothing was saved; sending the same thing again a moment later works."""
+    return isinstance(error, OperationalError) and any(
+        word in str(error).lower() for word in ("database is locked", "database is busy")
+    )
 
-    Both pages are rendered without a request context: with the database down, even looking up
+
+def server_error(request):
+    """handler500: a database that does not answer is an outage (503, retry later), not a bug;
+    a busy one (SQLite under many writers) is a 503 too, whose page says to send it again.
+
+    The pages are rendered without a request context: with the database down, even looking up
     the signed-in person would fail again.
     """
-    outage = isinstance(sys.exc_info()[1], DatabaseError)
+    error = sys.exc_info()[1]
+    outage = isinstance(error, DatabaseError)
+    busy = database_busy(error)
     template, status = ("503.html", 503) if outage else ("500.html", 500)
     try:
-        body = loader.get_template(template).render()
+        body = loader.get_template(template).render({"busy": busy})
     except Exception:  # noqa: BLE001 (an error page must never fail in turn)
         body = "<!doctype html><title>Error</title><h1>Something went wrong</h1>"
     response = HttpResponse(body, status=status)
     if outage:
-        response["Retry-After"] = "30"
+        response["Retry-After"] = "5" if busy else "30"
     return response
 
 
