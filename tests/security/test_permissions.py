@@ -161,6 +161,20 @@ ROUTES: dict[str, Route] = {
         OWN_WRITE,
     ),
     "accounts:me": Route(lambda f: reverse("accounts:me"), MEMBERS),
+    "accounts:blocks": Route(lambda f: reverse("accounts:blocks"), MEMBERS),
+    # GET is the block confirmation page for people without JavaScript.
+    "accounts:block": Route(
+        lambda f: reverse("accounts:block", args=[f.target.username]), MEMBERS, OWN_WRITE
+    ),
+    "accounts:unblock": Route(
+        lambda f: reverse("accounts:unblock", args=[f.target.username]), POST_ONLY, OWN_WRITE
+    ),
+    "accounts:mute": Route(
+        lambda f: reverse("accounts:mute", args=[f.target.username]), POST_ONLY, OWN_WRITE
+    ),
+    "accounts:unmute": Route(
+        lambda f: reverse("accounts:unmute", args=[f.target.username]), POST_ONLY, OWN_WRITE
+    ),
     "accounts:profile": Route(
         lambda f: reverse("accounts:profile", args=[f.target.username]), PUBLIC
     ),
