@@ -5,21 +5,19 @@ import pytest
 from django.urls import reverse
 
 from moderation.models import Report
-from tests.data.hostile import PAYLOADS
+from tests.data.hostile import SENDABLE_PAYLOADS
 from tests.factories import UserFactory
 
 
-@pytest.mark.parametrize(("label", "payload"), PAYLOADS, ids=[label for label, _ in PAYLOADS])
+@pytest.mark.parametrize(
+    ("label", "payload"), SENDABLE_PAYLOADS, ids=[label for label, _ in SENDABLE_PAYLOADS]
+)
 def test_hostile_report_comments_are_refused_or_stored_inert(
     label, payload, client, reporter, moderator
 ):
     target = UserFactory(username="target")
     client.force_login(reporter)
     url = reverse("moderation:report_user", args=[target.username])
-    try:
-        payload.encode()
-    except UnicodeEncodeError:
-        pytest.skip("a browser cannot send a lone surrogate; it sends U+FFFD instead")
 
     response = client.post(url, {"category": "spam", "comment": payload})
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from posts import services
 from posts.models import Like, Notification, Post
-from tests.data.hostile import PAYLOADS
+from tests.data.hostile import SENDABLE_PAYLOADS
 from tests.factories import PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -526,12 +526,10 @@ def test_no_template_comment_leaks_into_pages(client_logged_in):
         assert "{#" not in content and "#}" not in content and "{%" not in content, url
 
 
-@pytest.mark.parametrize(("label", "payload"), PAYLOADS, ids=[label for label, _ in PAYLOADS])
+@pytest.mark.parametrize(
+    ("label", "payload"), SENDABLE_PAYLOADS, ids=[label for label, _ in SENDABLE_PAYLOADS]
+)
 def test_hostile_input_through_the_compose_box(client_logged_in, label, payload):
-    try:
-        payload.encode("utf-8")
-    except UnicodeEncodeError:
-        pytest.skip("a lone surrogate cannot be sent in a UTF-8 request")
 
     response = compose(client_logged_in, payload, htmx=True)
 
