@@ -158,92 +158,70 @@ def _person(user) -> str:
     return f"@{user.username}"
 
 
-@admin.action(description="Suspend selected users", permissions=["suspend_user"])
-def suspend_users(modeladmin, request, queryset):
-    require_perm(request, "moderation.suspend_user")
-    people = list(queryset)
+def _people_action(*, name, description, permission, service, title, intro, done):
+    """An admin action on the selected people: a Reason + Confirm page, then `service` on each
+    (which writes its own audit row). Suspend, unsuspend and approve differ only in these words."""
 
-    def perform(data):
-        run_each(
+    @admin.action(description=description, permissions=[permission])
+    def action(modeladmin, request, queryset):
+        require_perm(request, f"moderation.{permission}")
+        people = list(queryset)
+
+        def perform(data):
+            run_each(
+                modeladmin,
+                request,
+                people,
+                service,
+                describe=("user", _person),
+                done=done,
+                moderator=request.user,
+                reason=data["reason"],
+            )
+
+        return confirm_with_reason(
             modeladmin,
             request,
-            people,
-            user_suspend,
-            describe=("user", _person),
-            done="Suspended {count} person(s). They are logged out and their posts are hidden.",
-            moderator=request.user,
-            reason=data["reason"],
+            queryset,
+            action=name,
+            title=title,
+            intro=intro,
+            items=[_person(user) for user in people],
+            perform=perform,
         )
 
-    return confirm_with_reason(
-        modeladmin,
-        request,
-        queryset,
-        action="suspend_users",
-        title="Suspend people",
-        intro="Suspend these people? They are logged out at once, cannot log in, and their posts "
-        "disappear until you unsuspend them.",
-        items=[_person(user) for user in people],
-        perform=perform,
-    )
+    action.__name__ = name
+    return action
 
 
-@admin.action(description="Unsuspend selected users", permissions=["suspend_user"])
-def unsuspend_users(modeladmin, request, queryset):
-    require_perm(request, "moderation.suspend_user")
-    people = list(queryset)
-
-    def perform(data):
-        run_each(
-            modeladmin,
-            request,
-            people,
-            user_unsuspend,
-            describe=("user", _person),
-            done="Unsuspended {count} person(s).",
-            moderator=request.user,
-            reason=data["reason"],
-        )
-
-    return confirm_with_reason(
-        modeladmin,
-        request,
-        queryset,
-        action="unsuspend_users",
-        title="Unsuspend people",
-        intro="Unsuspend these people? They can log in again and their posts come back.",
-        items=[_person(user) for user in people],
-        perform=perform,
-    )
-
-
-@admin.action(description="Approve selected users (with a reason)", permissions=["approve_user"])
-def approve_users(modeladmin, request, queryset):
-    require_perm(request, "moderation.approve_user")
-    people = list(queryset)
-
-    def perform(data):
-        run_each(
-            modeladmin,
-            request,
-            people,
-            user_approve,
-            describe=("user", _person),
-            done="Approved {count} person(s). They get an email and can use the site now.",
-            moderator=request.user,
-            reason=data["reason"],
-        )
-
-    return confirm_with_reason(
-        modeladmin,
-        request,
-        queryset,
-        action="approve_users",
-        title="Approve people",
-        intro="Let these people in? Each gets an email saying their account is approved.",
-        items=[_person(user) for user in people],
-        perform=perform,
-    )
+suspend_users = _people_action(
+    name="suspend_users",
+    description="Suspend selected users",
+    permission="suspend_user",
+    service=user_suspend,
+    title="Suspend people",
+    intro="Suspend these people? They are logged out at once, cannot log in, and their posts "
+    "disappear until you unsuspend them.",
+    done="Suspended {count} person(s). They are logged out and their posts are hidden.",
+)
+unsuspend_users = _people_action(
+    name="unsuspend_users",
+    description="Unsuspend selected users",
+    permission="suspend_user",
+    service=user_unsuspend,
+    title="Unsuspend people",
+    intro="Unsuspend these people? They can log in again and their posts come back.",
+    done="Unsuspended {count} person(s).",
+)
+approve_users = _people_action(
+    name="approve_users",
+    description="Approve selected users (with a reason)",
+    permission="approve_user",
+    service=user_approve,
+    title="Approve people",
+    intro="Let these people in? Each gets an email saying their account is approved.",
+    done="Approved {count} person(s). They get an email and can use the site now.",
+)
 
 
 class MergeIndustriesForm(ReasonForm):
