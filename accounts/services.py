@@ -10,7 +10,7 @@ from django.db.models import F
 
 from accounts import avatars
 from accounts.models import Block, Invite, Mute, RegistrationMode, SiteSettings, User
-from accounts.signals import block_created
+from accounts.signals import block_created, user_deleting
 from microblog.ratelimit import rate_limit_hit
 
 logger = logging.getLogger(__name__)
@@ -142,7 +142,10 @@ def user_delete(*, user: User) -> None:
     The avatar files go once the deletion is committed.
     """
     files = [user.avatar.name, user.avatar_thumbnail.name]
+    afterwards = [after for _, after in user_deleting.send(sender=User, user=user) if after]
     user.delete()
+    for after in afterwards:
+        after()
     transaction.on_commit(lambda: avatars.avatar_files_delete(*files))
 
 

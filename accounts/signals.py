@@ -5,3 +5,8 @@ from django.dispatch import Signal
 # Sent by accounts.services.block_create inside its transaction, with `blocker` and `blocked`
 # (User). The follows app removes follows both ways and cleans both home timelines.
 block_created = Signal()
+
+# Sent by accounts.services.user_delete inside its transaction, before the account goes, with
+# `user`. A receiver may return a function, called once the account and all that cascades from it
+# are deleted: posts recounts the likes, reposts and replies the account took with it.
+user_deleting = Signal()

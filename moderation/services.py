@@ -15,6 +15,7 @@ from accounts import services as account_services
 from accounts.models import Industry, User
 from moderation.models import AuditLogEntry, Report, post_snapshot
 from posts.models import Post
+from posts.services import count_add
 
 COMMENT_MAX_LENGTH = 1000
 REASON_REQUIRED = "Give a reason; it goes into the audit log."
@@ -115,6 +116,8 @@ def post_remove(*, moderator: User, post: Post, reason: str, report: Report | No
     if not Post.objects.filter(pk=post.pk, removed_at__isnull=True).update(removed_at=now):
         raise ValidationError("This post is already removed.", code="already_removed")
     post.removed_at = now
+    if post.in_reply_to_id:
+        count_add(post.in_reply_to_id, "reply_count", -1)
     about_it = Q(post=post)
     if report is not None:
         about_it |= Q(pk=report.pk)
@@ -141,6 +144,8 @@ def post_restore(*, moderator: User, post: Post, reason: str) -> Post:
     if not Post.objects.filter(pk=post.pk, removed_at__isnull=False).update(removed_at=None):
         raise ValidationError("This post is not removed.", code="not_removed")
     post.removed_at = None
+    if post.in_reply_to_id:
+        count_add(post.in_reply_to_id, "reply_count", 1)
     _audit(
         moderator=moderator,
         action=AuditLogEntry.Action.POST_RESTORED,

@@ -8,10 +8,10 @@ from accounts.models import hidden_people
 
 
 def _count_of(queryset, field):
-    """A correlated COUNT(*) of `queryset` rows whose `field` is the card's shown post."""
+    """A correlated COUNT(*) of `queryset` rows whose `field` is the outer post."""
     return Coalesce(
         Subquery(
-            queryset.filter(**{field: OuterRef("shown_id")})
+            queryset.filter(**{field: OuterRef("pk")})
             .order_by()
             .values(field)
             .annotate(n=Count("*"))
@@ -46,6 +46,18 @@ class PostQuerySet(models.QuerySet):
             | Q(author=viewer)
         )
 
+    def counts_refresh(self) -> int:
+        """Recount the likes, reposts and (not removed) replies of these posts from their rows.
+
+        The services keep the stored counts by adding and subtracting one as people act; this is
+        for what bypasses them (an account deleted with everything it liked, data migrations).
+        """
+        return self.update(
+            like_count=_count_of(Like.objects.all(), "post"),
+            repost_count=_count_of(Post.objects.filter(repost_of__isnull=False), "repost_of"),
+            reply_count=_count_of(Post.objects.filter(removed_at__isnull=True), "in_reply_to"),
+        )
+
     def without_hidden_people(self, viewer, *, mutes: bool = True):
         """Less what `viewer` chose not to see (chain it after visible()): posts by people they
         block or who block them, by people they mute (with `mutes`), and reposts of such people's
@@ -57,9 +69,9 @@ class PostQuerySet(models.QuerySet):
     def with_card_data(self, viewer=None):
         """Everything a post card shows, in one query whatever the page length.
 
-        The counts and the viewer's flags are about the post the card shows: the original for a
-        repost, the post itself otherwise (`shown_id`). Mentions need no query: the usernames
-        are stored on the post when it is written.
+        The viewer's flags are about the post the card shows: the original for a repost, the post
+        itself otherwise (`shown_id`). The counts are stored on the posts (see `counts_refresh`)
+        and mentions' usernames too, so neither costs a lookup per card.
         """
         queryset = self.select_related(
             "author",
@@ -69,12 +81,7 @@ class PostQuerySet(models.QuerySet):
             "repost_of__author",
             "repost_of__author__industry",
             "repost_of__in_reply_to__author",
-        ).annotate(
-            shown_id=Coalesce(F("repost_of_id"), F("id")),
-            like_count=_count_of(Like.objects.all(), "post"),
-            repost_count=_count_of(Post.objects.filter(repost_of__isnull=False), "repost_of"),
-            reply_count=_count_of(Post.objects.visible(), "in_reply_to"),
-        )
+        ).annotate(shown_id=Coalesce(F("repost_of_id"), F("id")))
         if viewer is not None and viewer.is_authenticated:
             return queryset.annotate(
                 viewer_liked=Exists(Like.objects.filter(post=OuterRef("shown_id"), user=viewer)),
@@ -122,6 +129,11 @@ class Post(models.Model):
     # A fresh token in every compose form: sending the same form twice (a double click, a
     # resubmitted page) finds the post made the first time instead of making a second one.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
+    # Kept by the services as people act (one UPDATE each), so a card reads its counts instead of
+    # counting thousands of likes on every page view. Replies removed by moderators don't count.
+    like_count = models.PositiveIntegerField(default=0, editable=False)
+    repost_count = models.PositiveIntegerField(default=0, editable=False)
+    reply_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 

@@ -5,7 +5,8 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import Block
@@ -40,6 +41,27 @@ def post_text_clean(text: str) -> str:
             params={"limit": post_text.MAX_STORED_LENGTH, "length": len(text)},
         )
     return text
+
+
+def count_add(post_id: int, field: str, n: int) -> None:
+    """Add `n` (which may be negative) to one of a post's stored counts, in the database, so two
+    people liking at once both count; never below zero."""
+    Post.objects.filter(pk=post_id).update(**{field: Greatest(F(field) + n, Value(0))})
+
+
+def counts_before_user_delete(sender, *, user, **kwargs):
+    """Receiver of accounts' user_deleting: the posts whose counts the account is in (what it
+    liked, reposted and replied to) are recounted once it is gone."""
+    liked = Like.objects.filter(user=user).values_list("post_id", flat=True)
+    touched = Post.objects.filter(author=user).values_list("repost_of_id", "in_reply_to_id")
+    ids = set(liked) | {post_id for pair in touched for post_id in pair if post_id}
+
+    def recount():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            Post.objects.filter(pk__in=ordered[start : start + 500]).counts_refresh()
+
+    return recount
 
 
 def _check_can_write(user) -> None:
@@ -97,6 +119,8 @@ def post_create(
             raise
         return existing
 
+    if in_reply_to is not None:
+        count_add(in_reply_to.pk, "reply_count", 1)
     if mentioned:
         post.mentions.set(mentioned)
     tags = post_text.extract_hashtags(text)
@@ -150,6 +174,10 @@ def post_delete(*, post: Post, user) -> None:
     if post.author_id != user.pk:
         raise PermissionDenied("Only the author can delete a post.")
     post.delete()
+    if post.in_reply_to_id and post.removed_at is None:
+        count_add(post.in_reply_to_id, "reply_count", -1)
+    if post.repost_of_id:
+        count_add(post.repost_of_id, "repost_count", -1)
 
 
 @transaction.atomic
@@ -159,6 +187,7 @@ def like_create(*, user, post: Post) -> Like:
     post = _visible_original(post)
     like, created = _get_or_create(Like, user=user, post=post)
     if created:
+        count_add(post.pk, "like_count", 1)
         notification_create(
             recipient=post.author, actor=user, kind=Notification.Kind.LIKE, post=post
         )
@@ -169,7 +198,8 @@ def like_create(*, user, post: Post) -> Like:
 def like_delete(*, user, post: Post) -> None:
     """Take back a like, and the unread notification it caused."""
     target_id = post.repost_of_id or post.pk
-    Like.objects.filter(user=user, post_id=target_id).delete()
+    if Like.objects.filter(user=user, post_id=target_id).delete()[0]:
+        count_add(target_id, "like_count", -1)
     _notification_withdraw(actor=user, kind=Notification.Kind.LIKE, post_id=target_id)
 
 
@@ -183,6 +213,7 @@ def repost_create(*, user, post: Post) -> Post:
     original = _visible_original(post)
     repost, created = _get_or_create(Post, author=user, repost_of=original)
     if created:
+        count_add(original.pk, "repost_count", 1)
         notification_create(
             recipient=original.author, actor=user, kind=Notification.Kind.REPOST, post=original
         )
@@ -194,7 +225,9 @@ def repost_create(*, user, post: Post) -> Post:
 def repost_delete(*, user, post: Post) -> None:
     """Undo a repost: its Post goes (and with it its place in timelines)."""
     target_id = post.repost_of_id or post.pk
-    Post.objects.filter(author=user, repost_of_id=target_id).delete()
+    _, deleted = Post.objects.filter(author=user, repost_of_id=target_id).delete()
+    if deleted.get("posts.Post"):
+        count_add(target_id, "repost_count", -1)
     _notification_withdraw(actor=user, kind=Notification.Kind.REPOST, post_id=target_id)
 
 

@@ -1,0 +1,35 @@
+"""Links to many objects at once (a page of post cards) without a reverse() for each.
+
+`{% url %}` costs about 25 µs (reverse() looks the route up and checks every argument against its
+pattern); a page of 20 post cards needs about 100 links, so a tenth of the page's time went there.
+`link()` reverses a route once per process with placeholder arguments, then only fills them in,
+quoting them the way reverse() does. The URLconf stays the one source of every path.
+"""
+
+import functools
+from urllib.parse import quote
+
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
+
+# Digits, so that both <int:...> and <str:...> routes accept it.
+PLACEHOLDER = "7319046582"
+SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+
+@functools.cache
+def _pieces(name: str, arity: int) -> tuple[str, ...]:
+    path = reverse(name, args=[PLACEHOLDER] * arity)
+    pieces = tuple(path.split(PLACEHOLDER))
+    if len(pieces) != arity + 1:
+        raise ValueError(f"route {name!r} does not take {arity} plain arguments")
+    return pieces
+
+
+def link(name: str, *args) -> str:
+    """The same path as reverse(name, args=args), for routes whose arguments are whole segments."""
+    pieces = _pieces(name, len(args))
+    parts = [pieces[0]]
+    for arg, piece in zip(args, pieces[1:], strict=True):
+        parts += [quote(str(arg), safe=SAFE), piece]
+    return "".join(parts)

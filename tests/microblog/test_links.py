@@ -1,0 +1,33 @@
+import pytest
+from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse
+
+from microblog.links import link
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("posts:detail", ["maya", 42]),
+        ("posts:detail", ["zoë_ñ", 7]),  # a Unicode username is quoted as reverse() quotes it
+        ("posts:like", [1234567890123]),
+        ("posts:reply", [5]),
+        ("moderation:report_post", [9]),
+        ("accounts:profile", ["o'brien"]),
+        ("home", []),
+    ],
+)
+def test_link_gives_the_same_path_as_reverse(name, args):
+    assert link(name, *args) == reverse(name, args=args)
+
+
+def test_link_refuses_arguments_the_route_does_not_take_as_reverse_does():
+    with pytest.raises(NoReverseMatch):
+        link("posts:like", 1, 2)
+
+
+def test_link_tag_escapes_and_can_store_its_result():
+    template = Template(
+        "{% load links %}{% link 'accounts:profile' name as url %}<a href='{{ url }}'>"
+    )
+    assert template.render(Context({"name": "o'brien"})) == "<a href='/@o&#x27;brien/'>"

@@ -1,0 +1,88 @@
+"""Likes, reposts and replies are counted on the post as people act, and shown from there."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.services import user_delete
+from moderation.services import post_remove, post_restore
+from posts import services
+from posts.models import Post
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def counts(post):
+    post.refresh_from_db()
+    return post.like_count, post.repost_count, post.reply_count
+
+
+def test_like_repost_and_reply_add_one_and_taking_them_back_subtracts_one():
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+
+    services.like_create(user=leo, post=post)
+    services.like_create(user=leo, post=post)  # twice is still one like
+    repost = services.repost_create(user=leo, post=post)
+    reply = services.post_create(author=leo, text="Plate.", in_reply_to=post)
+    assert counts(post) == (1, 1, 1)
+
+    services.like_create(user=maya, post=repost)  # liking a repost likes the original
+    assert counts(post) == (2, 1, 1)
+    assert counts(repost) == (0, 0, 0)
+
+    services.like_delete(user=leo, post=post)
+    services.like_delete(user=leo, post=post)  # nothing left to take back
+    services.repost_delete(user=leo, post=post)
+    services.post_delete(post=reply, user=leo)
+    assert counts(post) == (1, 0, 0)
+
+
+def test_a_reply_removed_by_moderators_stops_counting_until_restored():
+    maya, leo, moderator = UserFactory(), UserFactory(), UserFactory(is_staff=True)
+    post = services.post_create(author=maya, text="Plate or spring?")
+    reply = services.post_create(author=leo, text="Buy followers", in_reply_to=post)
+
+    post_remove(moderator=moderator, post=reply, reason="Spam")
+    assert counts(post) == (0, 0, 0)
+    post_restore(moderator=moderator, post=reply, reason="Not spam after all")
+    assert counts(post) == (0, 0, 1)
+
+
+def test_deleting_an_account_takes_its_likes_reposts_and_replies_out_of_the_counts():
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+    other = services.post_create(author=maya, text="Tape or disk?")
+    services.like_create(user=leo, post=post)
+    services.repost_create(user=leo, post=post)
+    services.post_create(author=leo, text="Plate.", in_reply_to=post)
+    services.like_create(user=leo, post=other)
+    services.like_create(user=UserFactory(), post=other)
+
+    user_delete(user=leo)
+
+    assert counts(post) == (0, 0, 0)
+    assert counts(other) == (1, 0, 0)
+
+
+def test_counts_refresh_recounts_from_the_rows():
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+    services.like_create(user=leo, post=post)
+    services.post_create(author=leo, text="Plate.", in_reply_to=post)
+    Post.objects.filter(pk=post.pk).update(like_count=7, reply_count=0)
+
+    Post.objects.filter(pk=post.pk).counts_refresh()
+
+    assert counts(post) == (1, 0, 1)
+
+
+def test_a_card_shows_the_originals_counts_for_a_repost():
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+    services.like_create(user=maya, post=post)
+    repost = services.repost_create(user=leo, post=post)
+
+    card = Post.objects.with_card_data(AnonymousUser()).get(pk=repost.pk)
+
+    assert (card.shown.like_count, card.shown.repost_count) == (1, 1)
