@@ -128,6 +128,7 @@ def test_reply_like_repost_and_delete_happen_in_place(page, context, client, liv
     expect(reply.locator(".reply-slot article")).to_contain_text("Adding: with the damping at 3")
 
     page.once("dialog", lambda dialog: dialog.accept())
+    reply.get_by_label("More actions").first.click()
     reply.locator(".post-actions").first.get_by_role("link", name="Delete").click()
     expect(page.locator("#replies article")).to_have_count(0)
 
