@@ -1,4 +1,5 @@
-"""A report travels from a person to a moderator, who acts on it in the admin panel."""
+"""The moderation panel in a browser: suspending people, removing and restoring posts, merging
+industries. The report journey is test_journey_5_moderation.py."""
 
 import re
 from importlib import import_module
@@ -9,7 +10,6 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from follows.services import follow_create
-from moderation.models import AuditLogEntry, Report
 from posts.models import Post
 from posts.services import post_create
 from tests.factories import PASSWORD, UserFactory
@@ -36,60 +36,6 @@ def log_in(page, username, *, admin=False):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-
-
-def test_a_reported_post_is_removed_by_a_moderator_and_logged(page, people):
-    post = people["post"]
-
-    # jonas, who follows maya, sees the post in his home timeline and reports it; htmx answers
-    # in place.
-    log_in(page, "jonas")
-    timeline = page.get_by_role("feed", name="Home timeline")
-    expect(timeline.get_by_role("article").filter(has_text="Buy followers cheap")).to_be_visible()
-    page.goto(f"{page.base_url}/report/post/{post.pk}/?next=/tags/deals/")
-    expect(page.get_by_text("Buy followers cheap at spam.example")).to_be_visible()
-    page.get_by_label("Spam").check()
-    page.get_by_label("Comment").fill("Link farm, posted every hour")
-    page.get_by_role("button", name="Send report").click()
-    expect(page.get_by_role("status")).to_have_text("Thanks — a moderator will look at this.")
-    expect(page).to_have_url(re.compile(rf"/report/post/{post.pk}/\?next="))  # no reload
-    assert Report.objects.get().comment == "Link farm, posted every hour"
-
-    # The moderator finds it on the dashboard and opens it.
-    page.context.clear_cookies()
-    log_in(page, "mod_ria", admin=True)
-    dashboard = page.get_by_role("table", name="Moderation at a glance")
-    expect(dashboard.get_by_role("row", name="Open reports 1")).to_be_visible()
-    page.get_by_role("link", name="Open reports").click()
-    page.get_by_role("link", name="@maya: Buy followers cheap at spam.example #deals").click()
-    expect(page.get_by_text("Link farm, posted every hour")).to_be_visible()
-
-    page.get_by_role("button", name="Remove post").click()
-    expect(page.get_by_role("heading", name="Remove reported posts")).to_be_visible()
-    page.get_by_role("button", name="Confirm").click()  # no reason yet
-    expect(page.get_by_text("Give a reason; it goes into the audit log.")).to_be_visible()
-    page.get_by_label("Reason").fill("Spam links")
-    page.get_by_role("button", name="Confirm").click()
-
-    expect(page.get_by_text("Removed 1 post(s) and resolved their reports.")).to_be_visible()
-    assert not Post.objects.visible().filter(pk=post.pk).exists()
-    assert Report.objects.get().status == Report.Status.RESOLVED
-
-    page.get_by_role("link", name="Audit log").first.click()
-    row = page.get_by_role("row", name=re.compile("mod_ria"))
-    expect(row).to_contain_text("Post removed")
-    expect(row).to_contain_text("@maya: Buy followers cheap at spam.example #deals")
-    expect(row).to_contain_text("Spam links")
-    assert AuditLogEntry.objects.get().reason == "Spam links"
-
-    # The post is gone from jonas's home timeline and from its hashtag's page.
-    page.context.clear_cookies()
-    log_in(page, "jonas")
-    expect(page.get_by_role("feed", name="Home timeline")).to_be_attached()
-    expect(page.get_by_text("Buy followers cheap")).to_have_count(0)
-    page.goto(page.base_url + "/tags/deals/")
-    expect(page.get_by_text("No posts with #deals yet.")).to_be_visible()
-    expect(page.get_by_text("Buy followers cheap")).to_have_count(0)
 
 
 def test_a_moderator_suspends_people_from_the_user_list(page, people):

@@ -1,0 +1,34 @@
+"""What the journeys share: logging in and out through the pages, and saving screenshots."""
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def log_in(page, username: str, *, admin: bool = False) -> None:
+    page.goto(page.base_url + ("/admin/login/" if admin else "/accounts/login/"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    if not admin:
+        expect(page.get_by_role("heading", name="Home", exact=True)).to_be_visible()
+
+
+def log_out(page) -> None:
+    page.context.clear_cookies()
+
+
+def screenshot(page, name: str, *, full_page: bool = False) -> None:
+    """Save what the person sees as docs/screenshots/<name>.png, for the README. A blinking caret
+    would make the same page give different pictures, so a focused text field loses focus first.
+    (Playwright's own caret and animation options inject a style, which our CSP refuses.)"""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate(
+        "document.activeElement && document.activeElement.matches('input, textarea')"
+        " && document.activeElement.blur()"
+    )
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page, caret="initial")

@@ -1,0 +1,70 @@
+"""axe-core on the pages people use most, in the light and the dark colour scheme: no violations
+at all (serious and critical ones included), signed out and signed in."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from accounts.models import Industry
+from follows.services import follow_create
+from posts import services
+from tests.e2e.helpers import log_in
+from tests.factories import UserFactory
+
+SIGNED_OUT = {"landing": "/", "sign-up": "/accounts/signup/"}
+
+
+def signed_in_pages(post) -> dict[str, str]:
+    return {
+        "home": "/",
+        "profile": "/@maya/",
+        "directory": "/people/?industry=music-production-and-engineering&location=berlin",
+        "directory, no results": "/people/?location=atlantis",
+        "permalink": f"/@maya/{post.pk}/",
+        "notifications": "/notifications/",
+        "settings": "/settings/profile/",
+        "tag": "/tags/reverb/",
+        "compose": "/compose/",
+    }
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_have_no_accessibility_violations(page, scheme):
+    music = Industry.objects.get(slug="music-production-and-engineering")
+    leo = UserFactory(username="leo", display_name="Leo Martins", industry=music, location="Berlin")
+    maya = UserFactory(
+        username="maya",
+        display_name="Maya Okafor",
+        industry=music,
+        location="Berlin",
+        bio="Mix engineer.",
+        open_to_collaborate=True,
+    )
+    follow_create(follower=leo, followee=maya)
+    post = services.post_create(author=maya, text="Plate or spring? #reverb https://example.com/x")
+    services.post_create(author=leo, text="@maya plate", in_reply_to=post)
+    services.repost_create(user=leo, post=post)
+    services.like_create(user=leo, post=post)
+    page.emulate_media(color_scheme=scheme)
+    axe = Axe()
+    found = {}
+
+    def check(name, url):
+        page.goto(page.base_url + url)
+        results = axe.run(page)
+        assert results.response["testEngine"]["name"] == "axe-core"
+        if results.violations_count:
+            found[name] = results.generate_report()
+
+    for name, url in SIGNED_OUT.items():
+        check(name, url)
+    log_in(page, "leo")
+    for name, url in signed_in_pages(post).items():
+        check(name, url)
+    # The post menu, open, is part of the page too.
+    page.goto(page.base_url + "/")
+    page.get_by_label("More actions").first.click()
+    results = axe.run(page)
+    if results.violations_count:
+        found["home, menu open"] = results.generate_report()
+
+    assert not found, "\n\n".join(f"{name}:\n{report}" for name, report in found.items())
