@@ -43,7 +43,13 @@ class Follow(models.Model):
                 condition=~Q(follower=F("followee")), name="follows_follow_not_self"
             ),
         ]
-        indexes = [models.Index(fields=["followee", "-id"], name="follows_followee_id_desc")]
+        # follower_id included: counting who among your followees follows someone (suggestions)
+        # reads the index alone, without visiting each follow row.
+        indexes = [
+            models.Index(
+                fields=["followee", "-id"], include=["follower"], name="follows_followee_id_desc"
+            )
+        ]
 
     def __str__(self):
         return f"{self.follower_id} follows {self.followee_id}"

@@ -65,7 +65,7 @@ def home(request):
         "newest_id": page.items[0].id if page.items and before is None else 0,
         "older": before is not None,
     }
-    if not (_is_fragment(request) and before is not None):  # "load more" needs no side panel
+    if not page.items and before is None:  # the empty timeline suggests people in the page
         context["suggestions"] = selectors.suggested_people(user=request.user, limit=5)
     return _posts_page(request, "follows/home.html", context, page, reverse("home"))
 
@@ -131,9 +131,13 @@ def people(request):
     return render(request, "follows/people.html", context)
 
 
+@vary_on_headers("HX-Request")
 @login_required
 def suggested(request):
-    """Who to follow, each with the reason."""
+    """Who to follow, each with the reason. htmx gets the home page's side panel list (five)."""
+    if _is_fragment(request):
+        suggestions = selectors.suggested_people(user=request.user, limit=5)
+        return render(request, "follows/partials/suggestions.html", {"suggestions": suggestions})
     suggestions = selectors.suggested_people(user=request.user, limit=30)
     return render(request, "follows/suggested.html", {"suggestions": suggestions})
 

@@ -95,5 +95,8 @@ def test_find_someone_follow_them_and_read_them(page, settings):
     expect(bar).to_have_count(0)
     expect(cards).to_have_count(26)
     assert page.evaluate("window.stillTheSamePage") is True
+    # The side panel's suggestions arrive after the page: the other people Ana could follow.
+    panel = page.get_by_role("complementary").get_by_role("region", name="Who to follow")
+    expect(panel.get_by_role("article", name="Lon Don")).to_be_visible()
     page.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
     screenshot(page, "journey-3-home")

@@ -304,10 +304,23 @@ def make_followed_posts(me, count):
 def test_home_timeline_query_count_is_fixed(client_logged_in, me, count, django_assert_num_queries):
     make_followed_posts(me, count)
 
-    # session, user, unread badge, timeline ids, posts, suggestions
-    with django_assert_num_queries(6):
+    # session, user, unread badge, timeline ids, posts (the side panel's suggestions come after)
+    with django_assert_num_queries(5):
         response = client_logged_in.get("/")
     assert response.content.decode().count('class="post-card') == min(count, 20)
+    # session, user, suggestions
+    with django_assert_num_queries(3):
+        panel = client_logged_in.get("/people/suggested/", headers={"HX-Request": "true"})
+    assert panel.content.decode().count('class="person-card') == 4
+    assert "<html" not in panel.content.decode()
+
+
+def test_the_home_side_panel_fetches_suggestions_after_the_page(client_logged_in, me):
+    make_followed_posts(me, 1)
+    page = client_logged_in.get("/").content.decode()
+    assert 'hx-get="/people/suggested/" hx-trigger="load"' in page
+    # without JavaScript, the panel still leads to the suggestions page
+    assert '<a href="/people/suggested/">More suggestions</a>' in page
 
 
 @pytest.mark.parametrize("count", [1, 25])

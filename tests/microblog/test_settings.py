@@ -50,3 +50,15 @@ def test_production_refuses_a_short_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_postgresql_connections_run_without_jit():
+    """On PostgreSQL the JIT is off (it cost more than the queries it compiled); the settings
+    parse a PostgreSQL URL the same way whatever the test database is."""
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything",
+    )
+    assert "'options': '-c jit=off'" in result.stdout, result.stderr
