@@ -32,9 +32,9 @@ def log_out(page) -> None:
 
 
 def screenshot(page, name: str, *, full_page: bool = False) -> None:
-    """Save what the person sees as <name>.png (in docs/screenshots/ for the README, see above). A blinking caret
-    would make the same page give different pictures, so a focused text field loses focus first.
-    (Playwright's own caret and animation options inject a style, which our CSP refuses.)"""
+    """Save what the person sees as <name>.png (see SCREENSHOTS). A blinking caret would make the
+    same page give different pictures, so a focused text field loses focus first. (Playwright's
+    own caret and animation options inject a style, which our CSP refuses.)"""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate(
         "document.activeElement && document.activeElement.matches('input, textarea')"
