@@ -225,11 +225,18 @@ def main() -> int:
     (results / f"{datetime.now(UTC):%Y%m%d-%H%M%S}{'-smoke' if args.smoke else ''}.md").write_text(
         text + "\n"
     )
-    errors = sum(run["errors"] for endpoint in scenario.endpoints for run in endpoint.runs)
-    if errors:
-        print(f"FAILED: {errors} requests answered with an error status")
-    print(f"{len(scenario.endpoints)} passed, {1 if errors else 0} failed")
-    return 1 if errors else 0
+    failed = []
+    for endpoint in scenario.endpoints:
+        errors = sum(run["errors"] for run in endpoint.runs)
+        if errors:
+            failed.append(f"{endpoint.name}: {errors} requests failed or answered with an error")
+        elif min(run["rps"] for run in endpoint.runs) == 0:
+            # A server still busy with an earlier endpoint's queue answers nothing in time.
+            failed.append(f"{endpoint.name}: no request completed in a run")
+    for reason in failed:
+        print(f"FAILED {reason}")
+    print(f"{len(scenario.endpoints) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
