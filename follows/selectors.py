@@ -117,11 +117,14 @@ def home_timeline(*, user: User, before: int | None = None, limit: int = PAGE_SI
 def home_newer_count(*, user: User, after: int) -> int:
     """How many posts arrived in `user`'s home timeline after post id `after` (at most
     NEWER_LIMIT): one range scan of the timeline index. It may count a post removed since (the
-    posts fetched by home_newer are filtered), but not one by someone `user` mutes or blocks."""
+    posts fetched by home_newer are filtered), but not one by someone `user` mutes or blocks.
+
+    Polled by every open home page, so it is kept lean: the ids themselves (none, nearly always)
+    rather than a COUNT around a LIMITed subquery, which costs the ORM twice as much to build."""
     entries = TimelineEntry.objects.filter(owner=user, post_id__gt=after).exclude(
         hidden_people(user, "post__author_id")
     )
-    return entries[:NEWER_LIMIT].count()
+    return len(entries.values_list("post_id", flat=True)[:NEWER_LIMIT])
 
 
 def home_newer(*, user: User, after: int) -> list[Post]:
