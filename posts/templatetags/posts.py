@@ -1,10 +1,31 @@
+from datetime import datetime
+
 from django import template
+from django.utils import timezone
 
 from posts import selectors
 from posts import text as post_text
 from posts.forms import PostForm
 
 register = template.Library()
+
+
+@register.filter
+def since(moment: datetime, now: datetime | None = None) -> str:
+    """How long ago, as timelines say it: "now", "5m", "3h", then the date ("12 Nov", and
+    "12 Nov 2025" from another year). The full date and time go in the <time> title."""
+    now = now or timezone.now()
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    local = timezone.localtime(moment)
+    if local.year == timezone.localtime(now).year:
+        return f"{local.day} {local:%b}"
+    return f"{local.day} {local:%b %Y}"
 
 
 @register.simple_tag
