@@ -4,15 +4,8 @@ from playwright.sync_api import expect
 
 from follows.models import Follow
 from follows.services import follow_create
-from tests.factories import PASSWORD, UserFactory, post_published
-
-
-def log_in(page, username):
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Home")).to_be_visible()
+from tests.e2e.helpers import log_in
+from tests.factories import UserFactory, post_published
 
 
 def test_mute_hides_posts_block_removes_the_follow_and_settings_undo_them(page):

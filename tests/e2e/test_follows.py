@@ -4,15 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD, UserFactory, post_published
-
-
-def log_in(page, username):
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Home")).to_be_visible()
 
 
 def test_follow_and_unfollow_without_reloading_and_counts_follow(page):

@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from follows.services import follow_create
 from posts.models import Post
 from posts.services import post_create
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import log_in
+from tests.factories import UserFactory
 
 # Browser tests flush the database after each test, which takes the Moderators group (made by a
 # data migration) with it; the migration's own function makes it again.
@@ -29,13 +30,6 @@ def people(db):
     moderator = UserFactory(username="mod_ria", is_staff=True)
     moderator.groups.add(Group.objects.get(name="Moderators"))
     return {"maya": maya, "post": post, "jonas": jonas, "moderator": moderator}
-
-
-def log_in(page, username, *, admin=False):
-    page.goto(page.base_url + ("/admin/login/" if admin else "/accounts/login/"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_a_moderator_suspends_people_from_the_user_list(page, people):
