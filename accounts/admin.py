@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Industry, Invite, SiteSettings, User
+from accounts.signals import user_visibility_changed
 
 
 @admin.register(User)
@@ -44,6 +45,25 @@ class UserAdmin(DjangoUserAdmin):
     # Approving, suspending and unsuspending are the moderation app's actions (with a reason and
     # an audit row); it attaches them to this admin.
     actions = ["remove_avatar"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"is_active", "suspended_at"} & set(form.changed_data):
+            user_visibility_changed.send(sender=User, user=obj)
+
+    def delete_model(self, request, obj):
+        """Through the service, so what the account liked and replied to is recounted."""
+        services.user_delete(user=obj)
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting an account takes its posts and likes with it through user_delete; the admin
+        refuses to delete those one by one, which must not stop the account's deletion."""
+        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.user_delete(user=user)
 
     @admin.action(description="Remove the avatars of the selected accounts", permissions=["change"])
     def remove_avatar(self, request, queryset):

@@ -10,3 +10,8 @@ block_created = Signal()
 # `user`. A receiver may return a function, called once the account and all that cascades from it
 # are deleted: posts recounts the likes, reposts and replies the account took with it.
 user_deleting = Signal()
+
+# Sent when a person's posts start or stop being visible to others (suspended, unsuspended,
+# deactivated or reactivated), with `user`, inside the transaction that changed it. posts recounts
+# the replies shown on the posts they replied to.
+user_visibility_changed = Signal()

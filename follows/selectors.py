@@ -356,9 +356,9 @@ def suggested_people(*, user: User, limit: int = 5) -> list[Suggestion]:
     first); then, to fill the list for a newcomer, the most recently active. Never `user`,
     people already followed, or suspended or deactivated accounts. One query.
 
-    The same-industry and same-location people are found first among the SUGGESTION_POOL most
-    recently active ones, and people followed by followees among the SUGGESTION_POOL most
-    followed by them: bounded work whatever the size of the site.
+    The final ranking looks only at a pool: the SUGGESTION_POOL candidates first by industry,
+    location and recent activity, and the SUGGESTION_POOL most followed by the viewer's
+    followees. Counting mutual followers for everyone took seconds at 10,000 people.
     """
     followees = Follow.objects.filter(follower=user).values("followee_id")
     candidates = (
@@ -375,9 +375,11 @@ def suggested_people(*, user: User, limit: int = 5) -> list[Suggestion]:
     ).order_by("-same_industry", "-same_location", "-activity", "-id")
     followed_by_followees = (
         Follow.objects.filter(follower_id__in=followees)
+        .exclude(followee_id__in=followees)
+        .exclude(followee_id=user.pk)
         .values("followee_id")
         .annotate(n=Count("id"))
-        .order_by("-n")
+        .order_by("-n", "-followee_id")
         .values("followee_id")
     )
     mutual_rows = Follow.objects.filter(followee=OuterRef("pk"), follower_id__in=followees)

@@ -9,7 +9,9 @@ quoting them the way reverse() does. The URLconf stays the one source of every p
 import functools
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 # Digits, so that both <int:...> and <str:...> routes accept it.
@@ -19,7 +21,8 @@ SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 @functools.cache
 def _pieces(name: str, arity: int) -> tuple[str, ...]:
-    path = reverse(name, args=[PLACEHOLDER] * arity)
+    """The route's path around its arguments, without the script prefix (added per call)."""
+    path = reverse(name, args=[PLACEHOLDER] * arity).removeprefix(get_script_prefix())
     pieces = tuple(path.split(PLACEHOLDER))
     if len(pieces) != arity + 1:
         raise ValueError(f"route {name!r} does not take {arity} plain arguments")
@@ -29,7 +32,13 @@ def _pieces(name: str, arity: int) -> tuple[str, ...]:
 def link(name: str, *args) -> str:
     """The same path as reverse(name, args=args), for routes whose arguments are whole segments."""
     pieces = _pieces(name, len(args))
-    parts = [pieces[0]]
+    parts = [get_script_prefix(), pieces[0]]
     for arg, piece in zip(args, pieces[1:], strict=True):
         parts += [quote(str(arg), safe=SAFE), piece]
     return "".join(parts)
+
+
+@receiver(setting_changed)
+def _forget_routes(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _pieces.cache_clear()

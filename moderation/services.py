@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Industry, User
+from accounts.signals import user_visibility_changed
 from moderation.models import AuditLogEntry, Report, post_snapshot
 from posts.models import Post
-from posts.services import count_add
 
 COMMENT_MAX_LENGTH = 1000
 REASON_REQUIRED = "Give a reason; it goes into the audit log."
@@ -106,6 +106,12 @@ def report_create(
     return report
 
 
+def _replied_to_recount(post: Post) -> None:
+    """The replied-to post's reply count, after this reply is removed or restored."""
+    if post.in_reply_to_id:
+        Post.objects.filter(pk=post.in_reply_to_id).counts_refresh()
+
+
 @transaction.atomic
 def post_remove(*, moderator: User, post: Post, reason: str, report: Report | None = None) -> Post:
     """Hide a post from everyone (it is kept, and can be restored). Resolves the given report and
@@ -116,8 +122,7 @@ def post_remove(*, moderator: User, post: Post, reason: str, report: Report | No
     if not Post.objects.filter(pk=post.pk, removed_at__isnull=True).update(removed_at=now):
         raise ValidationError("This post is already removed.", code="already_removed")
     post.removed_at = now
-    if post.in_reply_to_id:
-        count_add(post.in_reply_to_id, "reply_count", -1)
+    _replied_to_recount(post)
     about_it = Q(post=post)
     if report is not None:
         about_it |= Q(pk=report.pk)
@@ -144,8 +149,7 @@ def post_restore(*, moderator: User, post: Post, reason: str) -> Post:
     if not Post.objects.filter(pk=post.pk, removed_at__isnull=False).update(removed_at=None):
         raise ValidationError("This post is not removed.", code="not_removed")
     post.removed_at = None
-    if post.in_reply_to_id:
-        count_add(post.in_reply_to_id, "reply_count", 1)
+    _replied_to_recount(post)
     _audit(
         moderator=moderator,
         action=AuditLogEntry.Action.POST_RESTORED,
@@ -172,6 +176,7 @@ def user_suspend(*, moderator: User, user: User, reason: str, report: Report | N
     if not User.objects.filter(pk=user.pk, suspended_at__isnull=True).update(suspended_at=now):
         raise ValidationError(f"@{user.username} is already suspended.", code="already_suspended")
     user.suspended_at = now
+    user_visibility_changed.send(sender=User, user=user)
     about_them = Q(user=user) | Q(post__author=user)
     if report is not None:
         about_them |= Q(pk=report.pk)
@@ -197,6 +202,7 @@ def user_unsuspend(*, moderator: User, user: User, reason: str) -> User:
     if not User.objects.filter(pk=user.pk, suspended_at__isnull=False).update(suspended_at=None):
         raise ValidationError(f"@{user.username} is not suspended.", code="not_suspended")
     user.suspended_at = None
+    user_visibility_changed.send(sender=User, user=user)
     _audit(
         moderator=moderator,
         action=AuditLogEntry.Action.USER_UNSUSPENDED,

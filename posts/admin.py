@@ -12,8 +12,22 @@ class PostAdmin(admin.ModelAdmin):
     list_filter = ["created_at"]
     search_fields = ["text", "author__username"]
     raw_id_fields = ["author", "in_reply_to", "repost_of", "mentions", "hashtags"]
-    readonly_fields = ["created_at", "removed_at", "mentioned_usernames"]
+    readonly_fields = [
+        "created_at",
+        "removed_at",
+        "mentioned_usernames",
+        "in_reply_to",
+        "repost_of",
+    ]
     list_select_related = ["author", "in_reply_to", "repost_of"]
+
+    # Posts are written by people through the services (timelines, counts, notifications) and
+    # taken down by removal, which keeps them: the admin neither adds nor deletes them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Hashtag)
@@ -26,6 +40,16 @@ class LikeAdmin(admin.ModelAdmin):
     list_display = ["user", "post", "created_at"]
     raw_id_fields = ["user", "post"]
     list_select_related = ["user", "post"]
+
+    # Likes are people's own: the admin shows them (they count on their post) and changes none.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Notification)

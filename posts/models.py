@@ -47,7 +47,7 @@ class PostQuerySet(models.QuerySet):
         )
 
     def counts_refresh(self) -> int:
-        """Recount the likes, reposts and (not removed) replies of these posts from their rows.
+        """Recount the likes, reposts and visible replies of these posts from their rows.
 
         The services keep the stored counts by adding and subtracting one as people act; this is
         for what bypasses them (an account deleted with everything it liked, data migrations).
@@ -55,7 +55,7 @@ class PostQuerySet(models.QuerySet):
         return self.update(
             like_count=_count_of(Like.objects.all(), "post"),
             repost_count=_count_of(Post.objects.filter(repost_of__isnull=False), "repost_of"),
-            reply_count=_count_of(Post.objects.filter(removed_at__isnull=True), "in_reply_to"),
+            reply_count=_count_of(Post.objects.visible(), "in_reply_to"),
         )
 
     def without_hidden_people(self, viewer, *, mutes: bool = True):
@@ -130,7 +130,8 @@ class Post(models.Model):
     # resubmitted page) finds the post made the first time instead of making a second one.
     client_token = models.UUIDField(null=True, blank=True, editable=False)
     # Kept by the services as people act (one UPDATE each), so a card reads its counts instead of
-    # counting thousands of likes on every page view. Replies removed by moderators don't count.
+    # counting thousands of likes on every page view. Only visible() replies count: not those
+    # removed by moderators, nor those of suspended or deactivated people.
     like_count = models.PositiveIntegerField(default=0, editable=False)
     repost_count = models.PositiveIntegerField(default=0, editable=False)
     reply_count = models.PositiveIntegerField(default=0, editable=False)

@@ -64,6 +64,13 @@ def counts_before_user_delete(sender, *, user, **kwargs):
     return recount
 
 
+def counts_after_visibility_change(sender, *, user, **kwargs) -> None:
+    """Receiver of accounts' user_visibility_changed: recount the replies of the posts `user`
+    replied to, now that their replies are hidden (or shown again)."""
+    replied_to = Post.objects.filter(author=user, in_reply_to__isnull=False)
+    Post.objects.filter(pk__in=replied_to.values("in_reply_to_id")).counts_refresh()
+
+
 def _check_can_write(user) -> None:
     if not user.is_active or user.is_suspended:
         raise PermissionDenied("Suspended accounts cannot post.")
@@ -174,8 +181,8 @@ def post_delete(*, post: Post, user) -> None:
     if post.author_id != user.pk:
         raise PermissionDenied("Only the author can delete a post.")
     post.delete()
-    if post.in_reply_to_id and post.removed_at is None:
-        count_add(post.in_reply_to_id, "reply_count", -1)
+    if post.in_reply_to_id:  # recounted: the reply may have been removed, or not counted
+        Post.objects.filter(pk=post.in_reply_to_id).counts_refresh()
     if post.repost_of_id:
         count_add(post.repost_of_id, "repost_count", -1)
 

@@ -43,6 +43,12 @@ class LikeFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     post = factory.SubFactory(PostFactory)
 
+    @factory.post_generation
+    def counted(like, create, extracted, **kwargs):
+        """The post's stored like count follows, as like_create would keep it."""
+        if create:
+            Post.objects.filter(pk=like.post_id).counts_refresh()
+
 
 class RepostFactory(DjangoModelFactory):
     """A repost: a Post with repost_of set and no text."""
@@ -53,6 +59,11 @@ class RepostFactory(DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     text = ""
     repost_of = factory.SubFactory(PostFactory)
+
+    @factory.post_generation
+    def counted(repost, create, extracted, **kwargs):
+        if create:
+            Post.objects.filter(pk=repost.repost_of_id).counts_refresh()
 
 
 class FollowFactory(DjangoModelFactory):

@@ -16,7 +16,12 @@ def count_existing(apps, schema_editor):
     Post.objects.update(
         like_count=count_of(Like.objects.all(), "post"),
         repost_count=count_of(Post.objects.filter(repost_of__isnull=False), "repost_of"),
-        reply_count=count_of(Post.objects.filter(removed_at__isnull=True), "in_reply_to"),
+        reply_count=count_of(
+            Post.objects.filter(
+                removed_at__isnull=True, author__is_active=True, author__suspended_at__isnull=True
+            ),
+            "in_reply_to",
+        ),
     )
 
 

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from follows import selectors
-from follows.models import TimelineEntry
+from follows.models import Follow, TimelineEntry
 from follows.services import follow_create
 from tests.factories import FollowFactory, IndustryFactory, PostFactory, UserFactory, post_published
 
@@ -293,6 +293,26 @@ def test_suggestions_come_by_industry_then_location_then_people_followed_by_foll
         (same_industry.pk, "Also in Sound design"),
         (same_city.pk, "In berlin"),
         (popular.pk, "Followed by 2 people you follow"),
+    ]
+
+
+def test_a_close_knit_circle_still_suggests_who_its_members_follow():
+    """More than SUGGESTION_POOL followees who all follow each other (and the viewer) outrank
+    anyone new by followers among followees; the newcomer must still come through."""
+    maya = UserFactory()
+    circle = UserFactory.create_batch(selectors.SUGGESTION_POOL + 5)
+    rows = [Follow(follower=maya, followee=member) for member in circle]
+    rows += [Follow(follower=a, followee=b) for a in circle for b in [maya, *circle] if a != b]
+    newcomer = UserFactory()
+    rows += [Follow(follower=member, followee=newcomer) for member in circle[:7]]
+    Follow.objects.bulk_create(rows)
+    for _ in range(selectors.SUGGESTION_POOL + 5):  # more recently active than the newcomer
+        PostFactory(author=UserFactory())
+
+    suggestions = selectors.suggested_people(user=maya, limit=1)
+
+    assert [(s.person, s.reason) for s in suggestions] == [
+        (newcomer, "Followed by 7 people you follow")
     ]
 
 

@@ -1,6 +1,6 @@
 import pytest
 from django.template import Context, Template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 
 from microblog.links import link
 
@@ -31,3 +31,15 @@ def test_link_tag_escapes_and_can_store_its_result():
         "{% load links %}{% link 'accounts:profile' name as url %}<a href='{{ url }}'>"
     )
     assert template.render(Context({"name": "o'brien"})) == "<a href='/@o&#x27;brien/'>"
+
+
+def test_link_keeps_the_script_prefix_of_the_request():
+    """Served under a sub-path (SCRIPT_NAME), links carry it as reverse() does."""
+    link("posts:like", 1)  # cached before the prefix changes
+    set_script_prefix("/microblog/")
+    try:
+        assert (
+            link("posts:like", 5) == reverse("posts:like", args=[5]) == "/microblog/posts/5/like/"
+        )
+    finally:
+        set_script_prefix("/")

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.services import user_delete
-from moderation.services import post_remove, post_restore
+from moderation.services import post_remove, post_restore, user_suspend, user_unsuspend
 from posts import services
 from posts.models import Post
 from tests.factories import UserFactory
@@ -86,3 +86,60 @@ def test_a_card_shows_the_originals_counts_for_a_repost():
     card = Post.objects.with_card_data(AnonymousUser()).get(pk=repost.pk)
 
     assert (card.shown.like_count, card.shown.repost_count) == (1, 1)
+
+
+def test_replies_of_a_suspended_person_stop_counting_until_unsuspended():
+    maya, spammer, moderator = UserFactory(), UserFactory(), UserFactory(is_staff=True)
+    post = services.post_create(author=maya, text="Plate or spring?")
+    services.post_create(author=spammer, text="Cheap followers", in_reply_to=post)
+    services.post_create(author=UserFactory(), text="Plate.", in_reply_to=post)
+
+    user_suspend(moderator=moderator, user=spammer, reason="Spam")
+    assert counts(post) == (0, 0, 1)
+    user_unsuspend(moderator=moderator, user=spammer, reason="Appeal accepted")
+    assert counts(post) == (0, 0, 2)
+
+
+def test_deleting_a_removed_reply_leaves_the_count_right():
+    maya, leo, moderator = UserFactory(), UserFactory(), UserFactory(is_staff=True)
+    post = services.post_create(author=maya, text="Plate or spring?")
+    reply = services.post_create(author=leo, text="Buy followers", in_reply_to=post)
+    services.post_create(author=maya, text="Spring.", in_reply_to=post)
+    post_remove(moderator=moderator, post=reply, reason="Spam")
+
+    services.post_delete(post=reply, user=leo)
+
+    assert counts(post) == (0, 0, 1)
+
+
+def test_the_admin_cannot_add_or_delete_posts_or_likes_and_deleting_an_account_recounts(
+    admin_client,
+):
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+    services.like_create(user=leo, post=post)
+    services.post_create(author=leo, text="Plate.", in_reply_to=post)
+
+    assert admin_client.get(f"/admin/posts/post/{post.pk}/delete/").status_code == 403
+    assert admin_client.get("/admin/posts/post/add/").status_code == 403
+    assert admin_client.get("/admin/posts/like/add/").status_code == 403
+    response = admin_client.post(f"/admin/accounts/user/{leo.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert counts(post) == (0, 0, 0)
+
+
+def test_deactivating_someone_in_the_admin_hides_their_replies_from_the_counts(admin_client):
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+    services.post_create(author=leo, text="Plate.", in_reply_to=post)
+    form = admin_client.get(f"/admin/accounts/user/{leo.pk}/change/").context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value not in (None, "")}
+    data.update(is_active="", date_joined_0="2026-11-26", date_joined_1="10:00:00")
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+
+    response = admin_client.post(f"/admin/accounts/user/{leo.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert counts(post) == (0, 0, 0)
