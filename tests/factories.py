@@ -39,6 +39,7 @@ class PostFactory(DjangoModelFactory):
 class LikeFactory(DjangoModelFactory):
     class Meta:
         model = Like
+        skip_postgeneration_save = True  # the hook writes the post's count, not the like
 
     user = factory.SubFactory(UserFactory)
     post = factory.SubFactory(PostFactory)
@@ -55,6 +56,7 @@ class RepostFactory(DjangoModelFactory):
 
     class Meta:
         model = Post
+        skip_postgeneration_save = True
 
     author = factory.SubFactory(UserFactory)
     text = ""
