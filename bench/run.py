@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
-SITE_PORT, CEILING_PORT = 18801, 18802
+SITE_PORT, CEILING_PORT, FLOOR_PORT = 18801, 18802, 18803
 
 
 @dataclass
@@ -174,6 +174,8 @@ def main() -> int:
     scenario = prepare(env=env, args=args)
     headers = scenario.headers
     ceiling = Endpoint("ceiling: HttpResponse('ok'), no middleware", "/")
+    # session and user: the two queries every signed-in request makes before its own
+    floor = Endpoint("floor: site middleware, signed in, empty view", "/", queries=2)
     warmup = 1 if args.smoke else 3
     processes = []
     try:
@@ -186,6 +188,20 @@ def main() -> int:
             seconds=args.seconds,
             repeats=args.repeats,
             headers=[],
+        )
+        master.terminate()
+        master.wait(timeout=20)
+        processes.remove(master)
+
+        master = start_gunicorn(FLOOR_PORT, env, "bench.floor_settings")
+        processes.append(master)
+        measure(
+            FLOOR_PORT,
+            floor,
+            warmup=warmup,
+            seconds=args.seconds,
+            repeats=args.repeats,
+            headers=headers,
         )
         master.terminate()
         master.wait(timeout=20)
@@ -213,7 +229,7 @@ def main() -> int:
         f"{scenario.description}; wrk -t2 -c16, {args.seconds} s x {args.repeats} "
         f"(median), gunicorn 2 sync workers, DEBUG off",
         "",
-        table(ceiling, scenario.endpoints),
+        table(ceiling, [floor, *scenario.endpoints]),
         "",
         f"Peak RSS of a gunicorn worker: {rss:.0f} MB",
         *scenario.extra_lines,
@@ -226,7 +242,7 @@ def main() -> int:
         text + "\n"
     )
     failed = []
-    for endpoint in scenario.endpoints:
+    for endpoint in [floor, *scenario.endpoints]:
         errors = sum(run["errors"] for run in endpoint.runs)
         if errors:
             failed.append(f"{endpoint.name}: {errors} requests failed or answered with an error")
@@ -235,7 +251,7 @@ def main() -> int:
             failed.append(f"{endpoint.name}: no request completed in a run")
     for reason in failed:
         print(f"FAILED {reason}")
-    print(f"{len(scenario.endpoints) - len(failed)} passed, {len(failed)} failed")
+    print(f"{len(scenario.endpoints) + 1 - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0
 
 
