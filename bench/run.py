@@ -120,6 +120,19 @@ def measure(port, endpoint, *, warmup, seconds, repeats, headers) -> None:
         endpoint.runs.append(wrk(port, endpoint, seconds, headers))
 
 
+def serve_and_measure(port, env, settings_module, endpoints, headers, options) -> float:
+    """Start gunicorn with `settings_module`, measure each endpoint, stop it; returns the peak
+    RSS of a worker (MB)."""
+    master = start_gunicorn(port, env, settings_module)
+    try:
+        for endpoint in endpoints:
+            measure(port, endpoint, headers=headers, **options)
+        return worker_peak_rss_mb(master)
+    finally:
+        master.terminate()
+        master.wait(timeout=20)
+
+
 def table(ceiling: Endpoint, endpoints: list[Endpoint]) -> str:
     base = ceiling.median("rps")
     lines = [
@@ -176,53 +189,12 @@ def main() -> int:
     ceiling = Endpoint("ceiling: HttpResponse('ok'), no middleware", "/")
     # session and user: the two queries every signed-in request makes before its own
     floor = Endpoint("floor: site middleware, signed in, empty view", "/", queries=2)
-    warmup = 1 if args.smoke else 3
-    processes = []
-    try:
-        master = start_gunicorn(CEILING_PORT, env, "bench.ceiling_settings")
-        processes.append(master)
-        measure(
-            CEILING_PORT,
-            ceiling,
-            warmup=warmup,
-            seconds=args.seconds,
-            repeats=args.repeats,
-            headers=[],
-        )
-        master.terminate()
-        master.wait(timeout=20)
-        processes.remove(master)
-
-        master = start_gunicorn(FLOOR_PORT, env, "bench.floor_settings")
-        processes.append(master)
-        measure(
-            FLOOR_PORT,
-            floor,
-            warmup=warmup,
-            seconds=args.seconds,
-            repeats=args.repeats,
-            headers=headers,
-        )
-        master.terminate()
-        master.wait(timeout=20)
-        processes.remove(master)
-
-        master = start_gunicorn(SITE_PORT, env, "microblog.settings")
-        processes.append(master)
-        for endpoint in scenario.endpoints:
-            measure(
-                SITE_PORT,
-                endpoint,
-                warmup=warmup,
-                seconds=args.seconds,
-                repeats=args.repeats,
-                headers=headers,
-            )
-        rss = worker_peak_rss_mb(master)
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=20)
+    options = {"warmup": 1 if args.smoke else 3, "seconds": args.seconds, "repeats": args.repeats}
+    serve_and_measure(CEILING_PORT, env, "bench.ceiling_settings", [ceiling], [], options)
+    serve_and_measure(FLOOR_PORT, env, "bench.floor_settings", [floor], headers, options)
+    rss = serve_and_measure(
+        SITE_PORT, env, "microblog.settings", scenario.endpoints, headers, options
+    )
 
     report = [
         f"Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "

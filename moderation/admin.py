@@ -7,6 +7,7 @@ from django.db.models import Case, Value, When
 from django.utils.text import Truncator
 
 from accounts.models import Industry, User
+from microblog.admin import ViewOnlyAdminMixin
 from moderation.admin_actions import (
     RemovedFilter,
     SuspendedFilter,
@@ -247,7 +248,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditLogEntry)
-class AuditLogEntryAdmin(admin.ModelAdmin):
+class AuditLogEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the audit trail is append-only."""
 
     list_display = ["created_at", "moderator_username", "action", "target_repr", "reason"]
@@ -265,15 +266,6 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
         "reason",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Posts, people and industries are registered by their own apps; moderation adds its actions and

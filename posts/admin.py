@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from microblog.admin import ViewOnlyAdminMixin
 from posts.models import Hashtag, Like, Notification, Post
 
 
@@ -36,20 +37,12 @@ class HashtagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Like)
-class LikeAdmin(admin.ModelAdmin):
+class LikeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Likes are people's own (and counted on their post): shown, never changed here."""
+
     list_display = ["user", "post", "created_at"]
     raw_id_fields = ["user", "post"]
     list_select_related = ["user", "post"]
-
-    # Likes are people's own: the admin shows them (they count on their post) and changes none.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)
