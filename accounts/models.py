@@ -205,24 +205,6 @@ class Invite(models.Model):
 
 
 class BlockQuerySet(models.QuerySet):
-    def blocked_ids(self, user):
-        """A subquery of the ids of people `user` blocks."""
-        return self.filter(blocker=user).values("blocked_id")
-
-    def either_way_ids(self, user):
-        """A subquery of the ids of people `user` blocks or who block `user`: one scan of each
-        side's index, usable as `author_id__in=...` in the same SQL query."""
-        return (
-            self.filter(Q(blocker=user) | Q(blocked=user))
-            .annotate(
-                other_id=models.Case(
-                    models.When(blocker=user, then=models.F("blocked_id")),
-                    default=models.F("blocker_id"),
-                )
-            )
-            .values("other_id")
-        )
-
     def between(self, first, second):
         """Blocks in either direction between two people."""
         return self.filter(Q(blocker=first, blocked=second) | Q(blocker=second, blocked=first))
@@ -258,12 +240,6 @@ class Block(models.Model):
         return f"{self.blocker_id} blocks {self.blocked_id}"
 
 
-class MuteQuerySet(models.QuerySet):
-    def muted_ids(self, user):
-        """A subquery of the ids of people `user` mutes."""
-        return self.filter(muter=user).values("muted_id")
-
-
 class Mute(models.Model):
     """muter mutes muted: muted's posts leave muter's timelines; muted notices nothing."""
 
@@ -277,8 +253,6 @@ class Mute(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="muted_by"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = MuteQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -16,6 +16,7 @@ from accounts.models import Industry, User
 from accounts.signals import user_visibility_changed
 from moderation.models import AuditLogEntry, Report, post_snapshot
 from posts.models import Post
+from posts.services import replied_to_recount
 
 COMMENT_MAX_LENGTH = 1000
 REASON_REQUIRED = "Give a reason; it goes into the audit log."
@@ -106,12 +107,6 @@ def report_create(
     return report
 
 
-def _replied_to_recount(post: Post) -> None:
-    """The replied-to post's reply count, after this reply is removed or restored."""
-    if post.in_reply_to_id:
-        Post.objects.filter(pk=post.in_reply_to_id).counts_refresh()
-
-
 @transaction.atomic
 def post_remove(*, moderator: User, post: Post, reason: str, report: Report | None = None) -> Post:
     """Hide a post from everyone (it is kept, and can be restored). Resolves the given report and
@@ -122,7 +117,7 @@ def post_remove(*, moderator: User, post: Post, reason: str, report: Report | No
     if not Post.objects.filter(pk=post.pk, removed_at__isnull=True).update(removed_at=now):
         raise ValidationError("This post is already removed.", code="already_removed")
     post.removed_at = now
-    _replied_to_recount(post)
+    replied_to_recount(post)
     about_it = Q(post=post)
     if report is not None:
         about_it |= Q(pk=report.pk)
@@ -149,7 +144,7 @@ def post_restore(*, moderator: User, post: Post, reason: str) -> Post:
     if not Post.objects.filter(pk=post.pk, removed_at__isnull=False).update(removed_at=None):
         raise ValidationError("This post is not removed.", code="not_removed")
     post.removed_at = None
-    _replied_to_recount(post)
+    replied_to_recount(post)
     _audit(
         moderator=moderator,
         action=AuditLogEntry.Action.POST_RESTORED,

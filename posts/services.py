@@ -49,6 +49,13 @@ def count_add(post_id: int, field: str, n: int) -> None:
     Post.objects.filter(pk=post_id).update(**{field: Greatest(F(field) + n, Value(0))})
 
 
+def replied_to_recount(post: Post) -> None:
+    """Recount the post `post` replies to (if any), after `post` is deleted, removed or
+    restored."""
+    if post.in_reply_to_id:
+        Post.objects.filter(pk=post.in_reply_to_id).counts_refresh()
+
+
 def counts_before_user_delete(sender, *, user, **kwargs):
     """Receiver of accounts' user_deleting: the posts whose counts the account is in (what it
     liked, reposted and replied to) are recounted once it is gone."""
@@ -181,8 +188,7 @@ def post_delete(*, post: Post, user) -> None:
     if post.author_id != user.pk:
         raise PermissionDenied("Only the author can delete a post.")
     post.delete()
-    if post.in_reply_to_id:  # recounted: the reply may have been removed, or not counted
-        Post.objects.filter(pk=post.in_reply_to_id).counts_refresh()
+    replied_to_recount(post)  # not a -1: the reply may have been removed, hence not counted
     if post.repost_of_id:
         count_add(post.repost_of_id, "repost_count", -1)
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts import services
-from accounts.models import Block, Mute
+from accounts.models import Block, Mute, User, hidden_people
 from follows.models import Follow, TimelineEntry
 from follows.services import follow_create
 from microblog.ratelimit import RateLimited
@@ -46,16 +46,18 @@ def test_the_database_refuses_a_second_mute_of_the_same_person(ana, ben):
         Mute.objects.create(muter=ana, muted=ben)
 
 
-def test_either_way_ids_are_the_people_i_block_and_who_block_me(ana, ben):
-    cleo, dora = UserFactory(), UserFactory()
+def test_hidden_people_are_those_i_block_who_block_me_and_with_mutes_those_i_mute(ana, ben):
+    cleo, dora, emil = UserFactory(), UserFactory(), UserFactory()
     Block.objects.create(blocker=ana, blocked=ben)
     Block.objects.create(blocker=cleo, blocked=ana)
     Block.objects.create(blocker=cleo, blocked=dora)  # not about ana
+    Mute.objects.create(muter=ana, muted=emil)
 
-    ids = set(Block.objects.either_way_ids(ana).values_list("other_id", flat=True))
+    def hidden(**options):
+        return set(User.objects.filter(hidden_people(ana, **options)))
 
-    assert ids == {ben.pk, cleo.pk}
-    assert set(Block.objects.blocked_ids(ana).values_list("blocked_id", flat=True)) == {ben.pk}
+    assert hidden(mutes=False) == {ben, cleo}
+    assert hidden() == {ben, cleo, emil}
 
 
 def test_block_create_blocks_once(ana, ben):
