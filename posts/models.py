@@ -21,6 +21,29 @@ def _count_of(queryset, field):
     )
 
 
+# The columns a post card shows, for a post and for the post it reposts: a sixth of the
+# columns of the posts and people joined, so the card query is quicker to build and to load.
+_CARD_POST_FIELDS = (
+    "author_id",
+    "text",
+    "created_at",
+    "in_reply_to_id",
+    "repost_of_id",
+    "removed_at",
+    "mentioned_usernames",
+    "like_count",
+    "repost_count",
+    "reply_count",
+    "author__username",
+    "author__display_name",
+    "author__avatar",
+    "author__avatar_thumbnail",
+    "author__industry__name",
+    "in_reply_to__author__username",
+)
+CARD_FIELDS = (*_CARD_POST_FIELDS, *(f"repost_of__{field}" for field in _CARD_POST_FIELDS))
+
+
 class PostQuerySet(models.QuerySet):
     def visible(self):
         """Posts anyone may see: not removed by a moderator, author not suspended or deactivated.
@@ -73,15 +96,19 @@ class PostQuerySet(models.QuerySet):
         itself otherwise (`shown_id`). The counts are stored on the posts (see `counts_refresh`)
         and mentions' usernames too, so neither costs a lookup per card.
         """
-        queryset = self.select_related(
-            "author",
-            "author__industry",
-            "in_reply_to__author",
-            "repost_of",
-            "repost_of__author",
-            "repost_of__author__industry",
-            "repost_of__in_reply_to__author",
-        ).annotate(shown_id=Coalesce(F("repost_of_id"), F("id")))
+        queryset = (
+            self.select_related(
+                "author",
+                "author__industry",
+                "in_reply_to__author",
+                "repost_of",
+                "repost_of__author",
+                "repost_of__author__industry",
+                "repost_of__in_reply_to__author",
+            )
+            .only(*CARD_FIELDS)
+            .annotate(shown_id=Coalesce(F("repost_of_id"), F("id")))
+        )
         if viewer is not None and viewer.is_authenticated:
             return queryset.annotate(
                 viewer_liked=Exists(Like.objects.filter(post=OuterRef("shown_id"), user=viewer)),

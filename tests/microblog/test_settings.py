@@ -62,3 +62,28 @@ def test_postgresql_connections_run_without_jit():
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything",
     )
     assert "'options': '-c jit=off'" in result.stdout, result.stderr
+
+
+def _postgresql_options(**env: str) -> str:
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_statements_are_prepared_unless_a_pooler_forbids_it():
+    """Server-side parameters let psycopg prepare a statement after 5 runs on a connection, so
+    PostgreSQL stops planning the post cards' query on every page; PG_PREPARED=0 turns it off
+    for PgBouncer in transaction mode, where a prepared statement can outlive its connection."""
+    prepared = _postgresql_options()
+    assert "'server_side_binding': True" in prepared
+    assert "'prepare_threshold': 5" in prepared
+
+    pooled = _postgresql_options(PG_PREPARED="0")
+    assert "server_side_binding" not in pooled
+    assert "prepare_threshold" not in pooled

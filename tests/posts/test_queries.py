@@ -78,3 +78,45 @@ def test_anonymous_permalink_and_tag_pages_work(client, db):
 
     assert queries_for(client, f"/@{post.author.username}/{post.pk}/") > 0
     assert queries_for(client, "/tags/door/") > 0
+
+
+def test_every_kind_of_card_renders_from_the_one_card_query(
+    client_logged_in, django_assert_num_queries
+):
+    """The card query loads only the columns a card shows (`CARD_FIELDS`): a card reading any
+    other column would cost a query per card. Here every part of a card has data: an author with
+    an industry and an uploaded avatar, a reply, a repost, a repost of a reply, likes, a mention."""
+    from accounts import avatars
+    from follows.services import follow_create
+    from tests.accounts.images import image_upload
+    from tests.factories import IndustryFactory
+
+    me = client_logged_in.user
+    large, small = avatars.avatar_images(image_upload("PNG"))
+    avatar, thumbnail = avatars.avatar_files_save(avatar=large, thumbnail=small)
+    sound = IndustryFactory(name="Sound design", slug="sound-design")
+    ana = UserFactory(
+        display_name="Ana Ruiz", industry=sound, avatar=avatar, avatar_thumbnail=thumbnail
+    )
+    ben = UserFactory(industry=sound)
+    follow_create(follower=me, followee=ana)
+    original = busy_post(text="mixing tonight #stems", viewer=me, mention=ana)
+    reply = services.post_create(author=ben, text="count me in", in_reply_to=original)
+    services.post_create(author=ana, text=f"@{ben.username} great", in_reply_to=reply)
+    services.repost_create(user=ana, post=reply)
+    services.repost_create(user=ana, post=original)
+    services.like_create(user=me, post=reply)
+
+    with django_assert_num_queries(5):  # session, user, unread badge, timeline ids, cards
+        page = client_logged_in.get("/").content.decode()
+
+    assert page.count('class="post-card') == 3
+    assert page.count("Ana Ruiz</a> reposted") == 2
+    assert f'Replying to <a href="/@{ben.username}/{reply.pk}/">@{ben.username}</a>' in page
+    assert "Sound design</span>" in page
+    assert f'src="{ana.avatar_thumbnail.url}"' in page
+    assert 'aria-pressed="true">Like <span class="count">1</span>' in page
+
+    with django_assert_num_queries(5):  # session, user, the person, their posts, unread badge
+        profile = client_logged_in.get(f"/@{ana.username}/").content.decode()
+    assert profile.count('class="post-card') == 3
