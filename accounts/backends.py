@@ -28,8 +28,9 @@ class UsernameOrEmailBackend(ModelBackend):
             username = kwargs.get(User.USERNAME_FIELD)
         if not username or password is None:
             return None
-        field = "email__iexact" if "@" in username else "username__iexact"
-        user = User.objects.filter(**{field: username.strip()}).first()
+        typed = username.strip()
+        people = User.objects.with_email(typed) if "@" in typed else User.objects.named(typed)
+        user = people.first()
         if user is None:
             # Spend the time a password check takes, so timing does not reveal who has an account.
             User().set_password(password)
@@ -47,7 +48,7 @@ def lockout_username(request, credentials) -> str:
     """
     typed = ((credentials or {}).get("username") or request.POST.get("username") or "").strip()
     if "@" in typed:
-        user = User.objects.filter(email__iexact=typed).only("username").first()
+        user = User.objects.with_email(typed).only("username").first()
         if user is not None:
             return user.username.lower()
     return typed.lower()[:254]  # axes keeps it in a 255-character column

@@ -59,13 +59,13 @@ class SignupForm(NoColonLabels, UserCreationForm):
         username = self.cleaned_data["username"]
         if username.lower() in RESERVED_USERNAMES:
             raise ValidationError("That username is reserved. Choose another.", code="reserved")
-        if User.objects.filter(username__iexact=username).exists():
+        if User.objects.named(username).exists():
             raise ValidationError("That username is taken.", code="unique")
         return username
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
+        if User.objects.with_email(email).exists():
             raise ValidationError(
                 "An account with that email exists. Log in or reset your password.",
                 code="email_taken",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -31,6 +31,24 @@ class UserQuerySet(models.QuerySet):
     def active(self):
         """People who can be seen: not deactivated, not suspended, not waiting for approval."""
         return self.filter(is_active=True, suspended_at__isnull=True, awaiting_approval=False)
+
+    def named(self, *usernames: str):
+        """The people with these usernames, whatever the letter case (usernames are ASCII).
+
+        A probe of the unique index on lower(username): `username__iexact` compares UPPER() of
+        both sides, which no index serves, and reads every row (5 ms at 10,000 people)."""
+        return self.alias(username_lower=Lower("username")).filter(
+            username_lower__in=[name.lower() for name in usernames]
+        )
+
+    def with_email(self, email: str):
+        """The account with this email address, whatever the letter case: a probe of the
+        unique index on lower(email), which leaves out accounts without an address."""
+        return (
+            self.exclude(email="")
+            .alias(email_lower=Lower("email"))
+            .filter(email_lower=Lower(Value(email)))
+        )
 
     def in_industry(self, slug: str):
         return self.filter(industry__slug=slug)

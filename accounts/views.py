@@ -96,7 +96,7 @@ def pending(request):
 def profile(request, username):
     viewer = request.user if request.user.is_authenticated else None
     try:
-        person = selectors.profile_people(viewer=viewer).get(username__iexact=username)
+        person = selectors.profile_people(viewer=viewer).named(username).get()
     except selectors.User.DoesNotExist:
         raise Http404("No such person") from None
     if person.username != username and not request.htmx:
@@ -289,7 +289,7 @@ def _relationship_change(request, username: str, action: str):
     settings page's lists (when the form says from=settings). A plain POST redirects back.
     """
     try:
-        person = selectors.profile_people(viewer=request.user).get(username__iexact=username)
+        person = selectors.profile_people(viewer=request.user).named(username).get()
     except selectors.User.DoesNotExist:
         raise Http404("No such person") from None
     service, (me, them), done = _RELATIONSHIP_CHANGES[action]
@@ -320,7 +320,7 @@ def block(request, username):
     with hx-confirm). POST: block."""
     if request.method == "GET":
         try:
-            person = selectors.profile_people(viewer=request.user).get(username__iexact=username)
+            person = selectors.profile_people(viewer=request.user).named(username).get()
         except selectors.User.DoesNotExist:
             raise Http404("No such person") from None
         next_url = _safe_next(request, reverse("accounts:profile", args=[person.username]))

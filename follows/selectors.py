@@ -268,7 +268,7 @@ def person_by_username(username: str) -> User | None:
     """An active person by username (case-insensitive), with their follower/following counts."""
     return (
         User.objects.active()
-        .filter(username__iexact=username)
+        .named(username)
         .annotate(followers_count=_followers_count(), following_count=_following_count())
         .first()
     )

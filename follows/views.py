@@ -225,7 +225,7 @@ def _follow_change(request, username: str, *, follow: bool):
             response["HX-Redirect"] = login["Location"]
             return response
         return login
-    person = get_object_or_404(User.objects.all(), username__iexact=username)
+    person = get_object_or_404(User.objects.named(username))
     try:
         if follow:
             services.follow_create(follower=request.user, followee=person)

@@ -70,5 +70,5 @@ def report_post(request, post_id):
 @login_required
 @rate_limit("report")
 def report_user(request, username):
-    person = get_object_or_404(User.objects.active(), username__iexact=username)
+    person = get_object_or_404(User.objects.active().named(username))
     return _report(request, person=person)

@@ -5,7 +5,7 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -175,10 +175,7 @@ def _mentioned_users(names: list[str]) -> list:
     """Active accounts among the lower-cased `names`, in the order they were mentioned."""
     if not names:
         return []
-    query = Q()
-    for name in names:
-        query |= Q(username__iexact=name)
-    found = {user.username.lower(): user for user in User.objects.active().filter(query)}
+    found = {user.username.lower(): user for user in User.objects.active().named(*names)}
     return [found[name] for name in names if name in found]
 
 

@@ -84,3 +84,32 @@ def test_people_can_be_filtered_by_industry():
     UserFactory()
 
     assert list(User.objects.in_industry("music-x")) == [musician]
+
+
+def _plan(queryset) -> str:
+    """The plan of `queryset` with table scans made a last resort, so a usable index is used."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    return queryset.explain()
+
+
+def test_people_are_found_by_username_and_email_in_any_letter_case_through_the_indexes():
+    """Profiles, mentions, follows, reports and logins look people up case-insensitively; each
+    lookup probes the unique index on lower(username) or lower(email) instead of reading every
+    account (username__iexact compared UPPER() of both sides, which no index serves)."""
+    UserFactory(username="Priya_R", email="Priya@Example.org")
+    UserFactory(username="ben", email="")
+
+    assert User.objects.named("priya_r").get().username == "Priya_R"
+    assert sorted(u.username for u in User.objects.named("PRIYA_R", "Ben", "nobody")) == [
+        "Priya_R",
+        "ben",
+    ]
+    assert User.objects.with_email("priya@example.ORG").get().username == "Priya_R"
+    assert not User.objects.with_email("").exists()
+
+    assert "accounts_user_username_ci_unique" in _plan(User.objects.named("priya_r"))
+    assert "accounts_user_email_ci_unique" in _plan(User.objects.with_email("priya@example.org"))
