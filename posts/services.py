@@ -5,7 +5,7 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -122,7 +122,10 @@ def post_create(
         client_token=client_token,
         mentioned_usernames=[user.username for user in mentioned],
     )
-    post.full_clean(exclude=["client_token"])
+    # The text has passed the rule above and the people are loaded, so only the fields are
+    # checked here: Django would spend a query on each foreign key and each check constraint,
+    # which the database enforces again on insert anyway.
+    post.full_clean(exclude=["client_token", "author", "in_reply_to"], validate_constraints=False)
     try:
         with transaction.atomic():
             post.save()
@@ -136,22 +139,17 @@ def post_create(
     if in_reply_to is not None:
         count_add(in_reply_to.pk, "reply_count", 1)
     if mentioned:
-        post.mentions.set(mentioned)
+        post.mentions.add(*mentioned)
     tags = post_text.extract_hashtags(text)
     if tags:
         Hashtag.objects.bulk_create([Hashtag(name=tag) for tag in tags], ignore_conflicts=True)
-        post.hashtags.set(Hashtag.objects.filter(name__in=tags))
+        post.hashtags.add(*Hashtag.objects.filter(name__in=tags))
 
-    notified = set()
-    if in_reply_to is not None and notification_create(
-        recipient=in_reply_to.author, actor=author, kind=Notification.Kind.REPLY, post=post
-    ):
-        notified.add(in_reply_to.author_id)
-    for user in mentioned:
-        if user.pk not in notified:
-            notification_create(
-                recipient=user, actor=author, kind=Notification.Kind.MENTION, post=post
-            )
+    # The replied-to author hears of a reply, the people mentioned of a mention: once each.
+    kinds = {user: Notification.Kind.MENTION for user in mentioned}
+    if in_reply_to is not None:
+        kinds[in_reply_to.author] = Notification.Kind.REPLY
+    notifications_create(actor=author, post=post, kinds=kinds)
     post_created.send(sender=Post, post=post)
     return post
 
@@ -260,6 +258,23 @@ def notification_create(*, recipient, actor, kind: str, post: Post | None = None
     if Block.objects.between(recipient, actor).exists():
         return None
     return Notification.objects.create(recipient=recipient, actor=actor, kind=kind, post=post)
+
+
+def notifications_create(*, actor, post: Post, kinds: dict) -> list[Notification]:
+    """notification_create for several people at once ({recipient: kind}), in two queries
+    whatever their number: a post can mention dozens of people in 140 characters."""
+    recipients = [user.pk for user in kinds if user.pk != actor.pk]
+    if not recipients:
+        return []
+    blocks = Block.objects.filter(
+        Q(blocker=actor, blocked__in=recipients) | Q(blocked=actor, blocker__in=recipients)
+    )
+    walled_off = {pk for pair in blocks.values_list("blocker_id", "blocked_id") for pk in pair}
+    return Notification.objects.bulk_create(
+        Notification(recipient=user, actor=actor, kind=kind, post=post)
+        for user, kind in kinds.items()
+        if user.pk in recipients and user.pk not in walled_off
+    )
 
 
 def _notification_withdraw(*, actor, kind: str, post_id: int) -> None:

@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.services import block_create
 from posts import services
+from posts.models import Notification
 from tests.factories import PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,7 @@ def busy_post(*, text, viewer, in_reply_to=None, mention=None):
 PERMALINK_QUERIES = 7  # + the post, the ancestor ids (recursive), the ancestors, the replies
 TAG_QUERIES = 4  # + one page of posts with all card data
 NOTIFICATION_QUERIES = 5  # + one page of notifications, marking them read
+POST_QUERIES = 26  # a reply with mentions and hashtags: see the test below
 
 
 @pytest.mark.parametrize("replies", [1, 25])
@@ -120,3 +123,33 @@ def test_every_kind_of_card_renders_from_the_one_card_query(
     with django_assert_num_queries(5):  # session, user, the person, their posts, unread badge
         profile = client_logged_in.get(f"/@{ana.username}/").content.decode()
     assert profile.count('class="post-card') == 3
+
+
+@pytest.mark.parametrize("mentions", [1, 10])
+def test_posting_costs_the_same_queries_whatever_the_mentions_and_hashtags(
+    client_logged_in, django_assert_num_queries, mentions
+):
+    """Mentions and hashtags are stored and notified in bulk: one reply that mentions ten
+    people costs what a reply mentioning one does."""
+    me = client_logged_in.user
+    original = services.post_create(author=UserFactory(), text="who has a spare ribbon mic?")
+    people = [UserFactory(username=f"p{n}") for n in range(mentions)]
+    blocked = people[-1]
+    block_create(blocker=blocked, blocked=me)
+    text = " ".join(f"@{person.username}" for person in people) + " #mics #ribbon"
+    services.post_create(author=me, text="warm up #mics")  # the hashtag exists, the rate window too
+
+    # session, user; the rate limit's window (database cache); the replied-to post, blocks
+    # between the two, the people mentioned; the post, the reply count, mentions, hashtags and
+    # their links; the notifications' block check and insert; the fan-out; the new card; and
+    # the savepoints around them
+    with django_assert_num_queries(POST_QUERIES):
+        response = client_logged_in.post(
+            "/compose/", {"text": text, "in_reply_to": original.pk}, headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200
+    notified = Notification.objects.filter(actor=me, kind="mention").values_list(
+        "recipient__username", flat=True
+    )
+    assert sorted(notified) == sorted(p.username for p in people if p != blocked)
+    assert Notification.objects.get(actor=me, kind="reply").recipient == original.author
