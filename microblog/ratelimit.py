@@ -1,4 +1,5 @@
-"""Rate limits kept in the shared cache (the database, or Redis when REDIS_URL is set).
+"""Rate limits counted where every worker sees them: in the database, or in Redis when
+REDIS_URL is set.
 
 A limit is a number of actions per period for one key (a person or an address), counted in fixed
 windows. Over the limit, `RateLimited` is raised; the middleware answers it with the 429 page.
@@ -9,10 +10,15 @@ overridden by an environment variable such as RATE_LIMIT_POST=100/1h.
 import re
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from microblog.models import RateLimitWindow
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
@@ -49,17 +55,49 @@ def rate_limit_hit(*, scope: str, key: str) -> None:
     rate = rate_for(scope)
     now = time.time()
     window = int(now // rate.period)
-    cache_key = f"ratelimit:{scope}:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=rate.period + 60):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # the window expired between add() and incr()
-            cache.add(cache_key, 1, timeout=rate.period + 60)
-            count = 1
+    count = _count(f"ratelimit:{scope}:{key}:{window}", lifetime=rate.period + 60)
     if count > rate.limit:
         raise RateLimited(scope, retry_after=max(1, int((window + 1) * rate.period - now)))
+
+
+def _count(window_key: str, *, lifetime: int) -> int:
+    """Add one to a window's count and return the new count, atomically: requests arriving at
+    the same moment on different workers each get their own number."""
+    if not settings.REDIS_URL:
+        return _count_in_database(window_key, lifetime=lifetime)
+    # Redis: add() creates the window (SET NX), incr() is INCR.
+    if cache.add(window_key, 1, timeout=lifetime):
+        return 1
+    try:
+        return cache.incr(window_key)
+    except ValueError:  # the window expired between add() and incr()
+        cache.add(window_key, 1, timeout=lifetime)
+        return 1
+
+
+# One statement that creates the window's row or adds one to it, and reads the result: the
+# database cache's incr() reads and writes in two steps, so concurrent requests lost counts.
+_UPSERT = (
+    "INSERT INTO {table} ({key}, {count}, {expires_at}) VALUES (%s, 1, %s) "
+    "ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}"
+)
+
+
+def _count_in_database(window_key: str, *, lifetime: int) -> int:
+    quote = connection.ops.quote_name
+    sql = _UPSERT.format(
+        table=quote(RateLimitWindow._meta.db_table),
+        key=quote("key"),
+        count=quote("count"),
+        expires_at=quote("expires_at"),
+    )
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [window_key, now + timedelta(seconds=lifetime)])
+        (count,) = cursor.fetchone()
+    if count == 1:  # a new window began: clear the expired ones (a range of the expiry index)
+        RateLimitWindow.objects.filter(expires_at__lt=now).delete()
+    return count
 
 
 def client_ip(request) -> str:

@@ -1,5 +1,9 @@
-import pytest
+import threading
 
+import pytest
+from django.db import connection
+
+from microblog.models import RateLimitWindow
 from microblog.ratelimit import Rate, RateLimited, rate_limit_hit
 
 pytestmark = pytest.mark.urls("tests.microblog.ratelimit_urls")
@@ -53,3 +57,52 @@ def test_over_the_limit_htmx_gets_a_message_for_the_flash_area(client, db, setti
     assert response["HX-Retarget"] == "#flash"
     assert "<html" not in response.content.decode()
     assert "too many times" in response.content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite's in-memory test database refuses concurrent writers; CI runs it on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_actions_at_the_same_moment_are_each_counted(settings):
+    """Eight threads, each with its own database connection as each worker has, act at once:
+    every action is counted and exactly the limit gets through (the database cache's
+    read-then-write incr() lost counts here, letting more through)."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "100/1h"}
+    start = threading.Barrier(8)
+    outcomes = []
+
+    def worker():
+        start.wait()
+        try:
+            for _ in range(25):
+                try:
+                    rate_limit_hit(scope="post", key="user:7")
+                    outcomes.append("allowed")
+                except RateLimited:
+                    outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("allowed") == 100
+    assert outcomes.count("refused") == 100
+    assert RateLimitWindow.objects.get().count == 200
+
+
+def test_a_new_window_clears_the_expired_ones(db, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "5/1s"}
+    rate_limit_hit(scope="post", key="user:1")
+    RateLimitWindow.objects.update(expires_at="2000-01-01T00:00:00Z")
+
+    rate_limit_hit(scope="post", key="user:2")
+
+    assert list(RateLimitWindow.objects.values_list("key", flat=True)) == [
+        RateLimitWindow.objects.get().key
+    ]
+    assert RateLimitWindow.objects.get().key.startswith("ratelimit:post:user:2:")
