@@ -57,6 +57,8 @@ def prepare(*, env: dict, args) -> Scenario:
         reset_database(env, name)
         manage(env, "migrate", "--noinput")
         print(manage(env, "seed_bench", "--users", str(args.users), "--posts", str(args.posts)))
+    else:
+        manage(env, "migrate", "--noinput")  # a reused database gets the code's newer tables
     manage(env, "collectstatic", "--noinput")
 
     from django.db import connection

@@ -7,6 +7,7 @@ Limits are configured in settings.RATE_LIMITS, e.g. {"post": "300/3h"}, and each
 overridden by an environment variable such as RATE_LIMIT_POST=100/1h.
 """
 
+import ipaddress
 import re
 import time
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from microblog.models import RateLimitWindow
@@ -92,22 +93,36 @@ def _count_in_database(window_key: str, *, lifetime: int) -> int:
         expires_at=quote("expires_at"),
     )
     now = timezone.now()
+    expires_at = connection.ops.adapt_datetimefield_value(now + timedelta(seconds=lifetime))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [window_key, now + timedelta(seconds=lifetime)])
+        cursor.execute(sql, [window_key, expires_at])
         (count,) = cursor.fetchone()
-    if count == 1:  # a new window began: clear the expired ones (a range of the expiry index)
-        RateLimitWindow.objects.filter(expires_at__lt=now).delete()
+    if count == 1:
+        # A new window began: clear the expired ones (a range of the expiry index), once the
+        # action's transaction is over, so no one waits on the rows it would lock.
+        expired = RateLimitWindow.objects.filter(expires_at__lt=now)
+        transaction.on_commit(expired.delete)
     return count
 
 
 def client_ip(request) -> str:
     # Behind a reverse proxy every request comes from the proxy; trust X-Forwarded-For only when
     # the deployment says a proxy sets it (its last entry is the address the proxy saw).
+    # Anything but an address is ignored: the address is part of rate limit keys.
     if settings.USE_X_FORWARDED_FOR:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        if _is_address(forwarded):
+            return forwarded
+    address = request.META.get("REMOTE_ADDR", "")
+    return address if _is_address(address) else "unknown"
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def request_key(request) -> str:

@@ -7,7 +7,6 @@ text: the page never gains a script tag, an event handler attribute or a javascr
 from html.parser import HTMLParser
 
 import pytest
-from django.core.cache import cache
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import escape
 
@@ -49,11 +48,6 @@ def danger_counts(content: str) -> list[str]:
     parser.feed(content)
     # The page's own scripts, stylesheet links, meta tags and hx- attributes are the baseline.
     return sorted(parser.found)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 @pytest.mark.parametrize(("label", "payload"), SENDABLE, ids=[label for label, _ in SENDABLE])

@@ -3,7 +3,6 @@ import re
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from tests.factories import PASSWORD, UserFactory
@@ -11,11 +10,6 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/accounts/login/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def logged_in_user(client):

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 
 from accounts.models import SiteSettings, User
 from tests.factories import InviteFactory, UserFactory
@@ -13,11 +12,6 @@ GOOD = {
     "password1": "a long pass 42",
     "password2": "a long pass 42",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def set_mode(mode: str) -> None:

@@ -1,10 +1,12 @@
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 
+from microblog import ratelimit
 from microblog.models import RateLimitWindow
-from microblog.ratelimit import Rate, RateLimited, rate_limit_hit
+from microblog.ratelimit import Rate, RateLimited, client_ip, rate_limit_hit
 
 pytestmark = pytest.mark.urls("tests.microblog.ratelimit_urls")
 
@@ -64,11 +66,13 @@ def test_over_the_limit_htmx_gets_a_message_for_the_flash_area(client, db, setti
     reason="SQLite's in-memory test database refuses concurrent writers; CI runs it on PostgreSQL",
 )
 @pytest.mark.django_db(transaction=True)
-def test_actions_at_the_same_moment_are_each_counted(settings):
+def test_actions_at_the_same_moment_are_each_counted(settings, monkeypatch):
     """Eight threads, each with its own database connection as each worker has, act at once:
     every action is counted and exactly the limit gets through (the database cache's
     read-then-write incr() lost counts here, letting more through)."""
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "100/1h"}
+    # one window for the whole test, even if it runs across the hour
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
     start = threading.Barrier(8)
     outcomes = []
 
@@ -95,14 +99,31 @@ def test_actions_at_the_same_moment_are_each_counted(settings):
     assert RateLimitWindow.objects.get().count == 200
 
 
-def test_a_new_window_clears_the_expired_ones(db, settings):
+def test_a_new_window_clears_the_expired_ones(db, settings, django_capture_on_commit_callbacks):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "5/1s"}
     rate_limit_hit(scope="post", key="user:1")
     RateLimitWindow.objects.update(expires_at="2000-01-01T00:00:00Z")
 
-    rate_limit_hit(scope="post", key="user:2")
+    with django_capture_on_commit_callbacks(execute=True):
+        rate_limit_hit(scope="post", key="user:2")
 
     assert list(RateLimitWindow.objects.values_list("key", flat=True)) == [
         RateLimitWindow.objects.get().key
     ]
     assert RateLimitWindow.objects.get().key.startswith("ratelimit:post:user:2:")
+
+
+def test_only_a_real_address_goes_into_the_keys(rf, settings):
+    """Behind a proxy the last X-Forwarded-For entry is the client; anything that is not an
+    address (a proxy passing the header through untouched) is ignored, not made part of a key."""
+    settings.USE_X_FORWARDED_FOR = True
+    forwarded = rf.get(
+        "/", HTTP_X_FORWARDED_FOR="198.51.100.7, 2001:db8::1", REMOTE_ADDR="10.0.0.5"
+    )
+    assert client_ip(forwarded) == "2001:db8::1"
+
+    junk = rf.get("/", HTTP_X_FORWARDED_FOR="x" * 300, REMOTE_ADDR="10.0.0.5")
+    assert client_ip(junk) == "10.0.0.5"
+
+    settings.USE_X_FORWARDED_FOR = False
+    assert client_ip(forwarded) == "10.0.0.5"
