@@ -1,6 +1,16 @@
+from pathlib import Path
+
 import pytest
 
 from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    # WhiteNoise warns at every request when STATIC_ROOT does not exist, as in a fresh clone that
+    # has not run collectstatic (a thousand warnings a run): an empty folder is what it serves.
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
