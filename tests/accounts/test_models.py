@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Invite, SiteSettings, User
 from tests.factories import InviteFactory, UserFactory
+from tests.plans import plan
 
 pytestmark = pytest.mark.django_db
 
@@ -86,16 +87,6 @@ def test_people_can_be_filtered_by_industry():
     assert list(User.objects.in_industry("music-x")) == [musician]
 
 
-def _plan(queryset) -> str:
-    """The plan of `queryset` with table scans made a last resort, so a usable index is used."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-    return queryset.explain()
-
-
 def test_people_are_found_by_username_and_email_in_any_letter_case_through_the_indexes():
     """Profiles, mentions, follows, reports and logins look people up case-insensitively; each
     lookup probes the unique index on lower(username) or lower(email) instead of reading every
@@ -111,5 +102,5 @@ def test_people_are_found_by_username_and_email_in_any_letter_case_through_the_i
     assert User.objects.with_email("priya@example.ORG").get().username == "Priya_R"
     assert not User.objects.with_email("").exists()
 
-    assert "accounts_user_username_ci_unique" in _plan(User.objects.named("priya_r"))
-    assert "accounts_user_email_ci_unique" in _plan(User.objects.with_email("priya@example.org"))
+    assert "accounts_user_username_ci_unique" in plan(User.objects.named("priya_r"))
+    assert "accounts_user_email_ci_unique" in plan(User.objects.with_email("priya@example.org"))
