@@ -26,17 +26,21 @@ class PendingApprovalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         # Paths that never need the person: checked first, so /healthz answers without the
         # session (and its database) when the database is down.
         if request.path.startswith(self.EXEMPT_PREFIXES):
-            return self.get_response(request)
+            return None
+        if getattr(view_func, "checks_person_itself", False):
+            return None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.awaiting_approval:
             allowed = {reverse(name) for name in self.ALLOWED_URL_NAMES}
             if request.path not in allowed:
+                response = redirect("accounts:pending")
                 if getattr(request, "htmx", False):
-                    response = redirect("accounts:pending")
                     response["HX-Redirect"] = response["Location"]
-                    return response
-                return redirect("accounts:pending")
-        return self.get_response(request)
+                return response
+        return None

@@ -75,6 +75,8 @@ def prepare(*, env: dict, args) -> Scenario:
     assert home.status_code == 200, home.status_code
     page = home.content.decode()
     newest = max(int(n) for n in re.findall(r'id="post-(\d+)"', page))
+    poll_token = re.search(r'"poll": "([^"]+)"', page).group(1)  # the poller's, as htmx sends it
+    poll = urlencode({"after": newest, "poll": poll_token})
     cursor_path = "/"
     for _ in range(9):
         html = client.get(cursor_path).content.decode()
@@ -104,7 +106,7 @@ def prepare(*, env: dict, args) -> Scenario:
     endpoints = [
         Endpoint("home timeline, page 1", "/"),
         Endpoint("home timeline, page 10 (keyset)", cursor_path),
-        Endpoint("new-posts check (nothing new)", f"/home/new/?after={newest}"),
+        Endpoint("new-posts check (nothing new)", f"/home/new/?{poll}"),
         Endpoint("profile page", f"/@{author}/"),
         Endpoint("directory by industry and location", f"/people/?{filters}"),
         Endpoint("post permalink with replies", f"/@{thread.author.username}/{thread.id}/"),

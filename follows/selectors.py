@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -112,6 +113,23 @@ def home_timeline(*, user: User, before: int | None = None, limit: int = PAGE_SI
         ids += followed_post_ids(user=user, before=floor, limit=fetch - len(ids))
         more = len(ids) == fetch
     return _page_of_posts(_posts_by_ids(ids, user), ids, more, limit)
+
+
+def home_has_newer(*, owner_id: int, after: int) -> bool:
+    """Whether anything at all arrived in the home timeline of person `owner_id` after post id
+    `after`, muted people's posts included: one probe of the timeline index, without the person.
+    The poll's first question; only a yes needs home_newer_count.
+
+    Every open home page asks this twice a minute, so the SQL is written out: building it with
+    the ORM took as long as running it (0.2 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute(HOME_HAS_NEWER_SQL, [owner_id, after])
+        return cursor.fetchone() is not None
+
+
+HOME_HAS_NEWER_SQL = (  # TimelineEntry's table, probed by its unique (owner, post) index
+    "SELECT 1 FROM follows_timelineentry WHERE owner_id = %s AND post_id > %s LIMIT 1"
+)
 
 
 def home_newer_count(*, user: User, after: int) -> int:

@@ -312,6 +312,8 @@ USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 # table), trimmed in batches (each timeline is checked about every TIMELINE_TRIM_EVERY new posts);
 # following someone copies their newest TIMELINE_BACKFILL posts in.
 FEED_POLL_SECONDS = env_int("FEED_POLL_SECONDS", 30)
+# The poll's signed token (whose timeline) lasts a day; an older page's poll reads the session.
+FEED_POLL_TOKEN_SECONDS = 24 * 60 * 60
 TIMELINE_MAX_ENTRIES = env_int("TIMELINE_MAX_ENTRIES", 800)
 TIMELINE_TRIM_EVERY = env_int("TIMELINE_TRIM_EVERY", 200)
 TIMELINE_BACKFILL = env_int("TIMELINE_BACKFILL", 200)

@@ -14,9 +14,11 @@ urlpatterns = [
     # Uploads (avatars), served by the application so a single-process deployment needs no
     # separate media server; a reverse proxy may serve MEDIA_ROOT at this URL instead.
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media, name="media"),
+    # follows first: its home-page poll is the most frequent request, and resolving walks the
+    # patterns in order (no two of these apps share a path).
+    path("", include("follows.urls")),
     path("", include("accounts.urls")),
     path("", include("posts.urls")),
-    path("", include("follows.urls")),
     path("", include("moderation.urls")),
 ]
 

@@ -16,9 +16,15 @@ class EndSuspendedSessionsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path.startswith(self.EXEMPT_PREFIXES):
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated and user.suspended_at is not None:
-                logout(request)
-                messages.error(request, "Your account is suspended.")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path.startswith(self.EXEMPT_PREFIXES):
+            return None
+        if getattr(view_func, "checks_person_itself", False):
+            return None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.suspended_at is not None:
+            logout(request)
+            messages.error(request, "Your account is suspended.")
+        return None

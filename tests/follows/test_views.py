@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -114,6 +115,84 @@ def test_new_posts_check_shows_a_bar_with_the_count(client_logged_in, me):
     post_published(jonas)
     response = client_logged_in.get(f"/home/new/?after={seen.id}", headers=HTMX)
     assert "2 new posts<" in response.content.decode()
+
+
+def _page_poll_token(client) -> str:
+    """The signed token the home page puts in its poller, as a browser would send it back."""
+    return re.search(r'"poll": "([^"]+)"', client.get("/").content.decode()).group(1)
+
+
+def test_the_poll_with_the_pages_token_answers_nothing_new_without_the_session(
+    client_logged_in, me, django_assert_num_queries
+):
+    post = post_published(me)
+    token = _page_poll_token(client_logged_in)
+
+    with django_assert_num_queries(1):  # the timeline probe: no session, no person
+        response = client_logged_in.get(f"/home/new/?after={post.id}&poll={token}", headers=HTMX)
+
+    assert response.status_code == 204 and response.content == b""
+
+
+def test_the_poll_with_the_pages_token_still_shows_the_bar(client_logged_in, me):
+    jonas = UserFactory()
+    follow_create(follower=me, followee=jonas)
+    seen = post_published(jonas)
+    token = _page_poll_token(client_logged_in)
+    post_published(jonas)
+
+    response = client_logged_in.get(f"/home/new/?after={seen.id}&poll={token}", headers=HTMX)
+
+    assert response.status_code == 200 and "1 new post<" in response.content.decode()
+
+
+def test_a_forged_or_expired_poll_token_falls_back_to_the_session(client_logged_in, me, settings):
+    jonas = UserFactory()
+    follow_create(follower=me, followee=jonas)
+    seen = post_published(jonas)
+    token = _page_poll_token(client_logged_in)
+    post_published(jonas)
+    person_id, rest = token.split(":", 1)
+    others = f"{UserFactory().pk}:{rest}"  # someone else's id under my signature
+
+    for forged in (others, f"{person_id}:{rest}x", ""):
+        response = client_logged_in.get(f"/home/new/?after={seen.id}&poll={forged}", headers=HTMX)
+        assert "1 new post<" in response.content.decode()
+    settings.FEED_POLL_TOKEN_SECONDS = -1  # every token is now too old
+    response = client_logged_in.get(f"/home/new/?after={seen.id}&poll={token}", headers=HTMX)
+    assert "1 new post<" in response.content.decode()
+
+
+def test_a_token_tells_nothing_once_its_session_has_ended(client_logged_in, me):
+    jonas = UserFactory()
+    follow_create(follower=me, followee=jonas)
+    seen = post_published(jonas)
+    token = _page_poll_token(client_logged_in)
+    post_published(jonas)
+    client_logged_in.post("/accounts/logout/")
+
+    polled = client_logged_in.get(f"/home/new/?after={seen.id}&poll={token}", headers=HTMX)
+    opened = client_logged_in.get(f"/home/new/?after={seen.id}&poll={token}")
+
+    assert polled.status_code == 204 and polled.content == b""
+    assert opened.status_code == 302 and opened["Location"].startswith("/accounts/login/")
+
+
+def test_a_suspended_persons_poll_shows_nothing_new(client_logged_in, me):
+    jonas = UserFactory()
+    follow_create(follower=me, followee=jonas)
+    seen = post_published(jonas)
+    token = _page_poll_token(client_logged_in)
+    post_published(jonas)
+    me.suspended_at = timezone.now()
+    me.save(update_fields=["suspended_at"])
+
+    response = client_logged_in.get(f"/home/new/?after={seen.id}&poll={token}", headers=HTMX)
+
+    assert response.status_code == 204 and response.content == b""
+    # the next page they open ends the session, as before
+    assert client_logged_in.get("/").status_code == 200
+    assert 'id="timeline"' not in client_logged_in.get("/").content.decode()
 
 
 def test_newer_posts_come_as_cards_and_a_fresh_poller(client_logged_in, me):
