@@ -55,6 +55,9 @@ class Page:
 
     items: list[Any]
     next_before: Any = None
+    # Home timelines: the newest stored entry looked at, shown or not (a muted person's post, a
+    # removed one). The poll for newer posts starts after it, so a hidden post is not "new".
+    head: int | None = None
 
 
 def _viewer_id(viewer) -> int | None:
@@ -112,7 +115,9 @@ def home_timeline(*, user: User, before: int | None = None, limit: int = PAGE_SI
         floor = ids[-1] if ids else before
         ids += followed_post_ids(user=user, before=floor, limit=fetch - len(ids))
         more = len(ids) == fetch
-    return _page_of_posts(_posts_by_ids(ids, user), ids, more, limit)
+    page = _page_of_posts(_posts_by_ids(ids, user), ids, more, limit)
+    page.head = ids[0] if ids else None
+    return page
 
 
 def home_has_newer(*, owner_id: int, after: int) -> bool:
@@ -145,14 +150,15 @@ def home_newer_count(*, user: User, after: int) -> int:
     return len(entries.values_list("post_id", flat=True)[:NEWER_LIMIT])
 
 
-def home_newer(*, user: User, after: int) -> list[Post]:
-    """The visible posts in `user`'s home timeline newer than post id `after`, newest first."""
+def home_newer(*, user: User, after: int) -> Page:
+    """The visible posts in `user`'s home timeline newer than post id `after`, newest first, and
+    the newest entry looked at (`head`)."""
     ids = list(
         TimelineEntry.objects.filter(owner=user, post_id__gt=after)
         .order_by("-post_id")
         .values_list("post_id", flat=True)[:NEWER_LIMIT]
     )
-    return _posts_by_ids(ids, user)
+    return Page(_posts_by_ids(ids, user), head=ids[0] if ids else None)
 
 
 def _keyset_posts(posts: QuerySet, *, viewer, before: int | None, limit: int) -> Page:

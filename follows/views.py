@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -64,8 +66,8 @@ def home(request):
     page = selectors.home_timeline(user=request.user, before=before)
     context = {
         "poll_seconds": settings.FEED_POLL_SECONDS,
-        "poll_token": poll_token(request.user),
-        "newest_id": page.items[0].id if page.items and before is None else 0,
+        "poll_token": poll_token(request),
+        "newest_id": (page.head or 0) if before is None else 0,
         "older": before is not None,
     }
     if not page.items and before is None:  # the empty timeline suggests people in the page
@@ -76,22 +78,35 @@ def home(request):
 POLL_SALT = "follows.home_new"
 
 
-def poll_token(person: User) -> str:
-    """The home page's poll carries this: whose timeline to look at, signed, for a day."""
-    return signing.TimestampSigner(salt=POLL_SALT).sign(str(person.pk))
+def poll_token(request) -> str:
+    """The home page's poll carries this: whose timeline to look at, signed, for a day, and
+    for this session only (a tag of its key, compared with the cookie: no database read)."""
+    tag = _session_tag(request.session.session_key)
+    return signing.TimestampSigner(salt=POLL_SALT).sign(f"{request.user.pk}:{tag}")
+
+
+def _session_tag(session_key: str | None) -> str:
+    return salted_hmac(POLL_SALT, session_key or "", algorithm="sha256").hexdigest()[:16]
 
 
 def _poll_person_id(request) -> int | None:
+    """The person the poll's token names, if it is genuine, recent, and sent with the session
+    it was made for (so it dies at logout); else None, and the session decides."""
     try:
         value = signing.TimestampSigner(salt=POLL_SALT).unsign(
             request.GET.get("poll", ""), max_age=settings.FEED_POLL_TOKEN_SECONDS
         )
-    except signing.BadSignature:  # missing, forged or expired: the session decides
+    except signing.BadSignature:  # missing, forged or expired
         return None
-    return int(value)
+    person_id, _, tag = value.partition(":")
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key or not constant_time_compare(tag, _session_tag(session_key)):
+        return None
+    return int(person_id)
 
 
 @require_GET
+@never_cache
 @checks_person_itself
 def home_new(request):
     """Polled by the home page: 204 (no body) when nothing is newer than ?after=, else the bar.
@@ -99,8 +114,9 @@ def home_new(request):
     Most polls find nothing: with the page's signed token that is answered from one probe of the
     timeline, without reading the session or the person (a third of a signed-in request's work).
     Anything newer, or no valid token, goes the long way: the person from the session, with the
-    checks the middleware skips here (see `checks_person_itself`). A poll whose session has ended
-    gets 204 too, rather than a login page inside the bar."""
+    checks the middleware skips here (see `checks_person_itself`): a suspended or pending person's
+    poll finds nothing. A poll whose session has ended gets 204 too, rather than a login page
+    inside the bar."""
     after = _int_param(request, "after") or 0
     person_id = _poll_person_id(request)
     if person_id is not None and not selectors.home_has_newer(owner_id=person_id, after=after):
@@ -109,7 +125,7 @@ def home_new(request):
     if not person.is_authenticated or person.suspended_at or person.awaiting_approval:
         if request.htmx:
             return HttpResponse(status=204)
-        return redirect_to_login(request.get_full_path())
+        return redirect_to_login(reverse("home"))  # not this URL: it holds the token
     count = selectors.home_newer_count(user=person, after=after)
     if not count:
         return HttpResponse(status=204)
@@ -121,14 +137,14 @@ def home_new(request):
 def home_newer(request):
     """The posts newer than ?after=, to insert at the top of the timeline (and a fresh poller)."""
     after = _int_param(request, "after") or 0
-    posts = selectors.home_newer(user=request.user, after=after)
+    page = selectors.home_newer(user=request.user, after=after)
     if not _is_fragment(request):
         return redirect("home")
     context = {
-        "posts": posts,
-        "newest_id": posts[0].id if posts else after,
+        "posts": page.items,
+        "newest_id": page.head or after,
         "poll_seconds": settings.FEED_POLL_SECONDS,
-        "poll_token": poll_token(request.user),
+        "poll_token": poll_token(request),
     }
     return render(request, "follows/partials/newer_posts.html", context)
 

@@ -3,7 +3,8 @@ from django.contrib.auth import logout
 
 
 class EndSuspendedSessionsMiddleware:
-    """Logs a suspended person out on their next request, whichever device it comes from.
+    """Logs a suspended person out on their next request to a page, whichever device it comes
+    from (views marked `checks_person_itself`, the home page's poll, answer them themselves).
 
     Suspending someone only sets User.suspended_at; this makes it end every session at once
     without searching the session store (the login form already refuses suspended people).

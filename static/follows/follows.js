@@ -29,9 +29,11 @@
     return newest;
   }
 
+  // The server's "after" (hx-vals) may be newer still: the newest stored entry, hidden or not.
   document.addEventListener("htmx:configRequest", function (event) {
     if (!event.detail.elt.hasAttribute("data-timeline-after")) return;
     var newest = newestPostId();
-    if (newest > 0) event.detail.parameters.after = String(newest);
+    var given = parseInt(event.detail.parameters.after || "0", 10) || 0;
+    if (newest > given) event.detail.parameters.after = String(newest);
   });
 })();

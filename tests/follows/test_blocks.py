@@ -147,7 +147,7 @@ def test_the_new_posts_bar_does_not_count_muted_posts(me, troll):
     mute_create(muter=me, muted=troll)
 
     assert selectors.home_newer_count(user=me, after=first.id) == 0
-    assert selectors.home_newer(user=me, after=first.id) == []
+    assert selectors.home_newer(user=me, after=first.id).items == []
 
 
 def test_suggestions_leave_out_blocked_people(me, troll):

@@ -127,7 +127,7 @@ def test_newer_posts_are_counted_and_fetched_after_an_id(maya):
     new = [post_published(jonas), post_published(maya)]
 
     assert selectors.home_newer_count(user=maya, after=seen.id) == 2
-    assert [post.id for post in selectors.home_newer(user=maya, after=seen.id)] == [
+    assert [post.id for post in selectors.home_newer(user=maya, after=seen.id).items] == [
         new[1].id,
         new[0].id,
     ]

@@ -2,8 +2,10 @@ import json
 import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
+from accounts.services import mute_create
 from follows.models import Follow
 from follows.services import follow_create
 from tests.factories import FollowFactory, IndustryFactory, PostFactory, UserFactory, post_published
@@ -146,53 +148,86 @@ def test_the_poll_with_the_pages_token_still_shows_the_bar(client_logged_in, me)
     assert response.status_code == 200 and "1 new post<" in response.content.decode()
 
 
-def test_a_forged_or_expired_poll_token_falls_back_to_the_session(client_logged_in, me, settings):
-    jonas = UserFactory()
-    follow_create(follower=me, followee=jonas)
-    seen = post_published(jonas)
+def test_a_forged_or_expired_poll_token_is_not_trusted(
+    client_logged_in, me, settings, django_assert_num_queries
+):
+    post = post_published(me)
     token = _page_poll_token(client_logged_in)
-    post_published(jonas)
     person_id, rest = token.split(":", 1)
     others = f"{UserFactory().pk}:{rest}"  # someone else's id under my signature
+    poll = f"/home/new/?after={post.id}&poll="
 
+    # the long way: session, person, the filtered count (nothing new either way)
     for forged in (others, f"{person_id}:{rest}x", ""):
-        response = client_logged_in.get(f"/home/new/?after={seen.id}&poll={forged}", headers=HTMX)
-        assert "1 new post<" in response.content.decode()
+        with django_assert_num_queries(3):
+            assert client_logged_in.get(poll + forged, headers=HTMX).status_code == 204
     settings.FEED_POLL_TOKEN_SECONDS = -1  # every token is now too old
-    response = client_logged_in.get(f"/home/new/?after={seen.id}&poll={token}", headers=HTMX)
-    assert "1 new post<" in response.content.decode()
+    with django_assert_num_queries(3):
+        assert client_logged_in.get(poll + token, headers=HTMX).status_code == 204
 
 
-def test_a_token_tells_nothing_once_its_session_has_ended(client_logged_in, me):
-    jonas = UserFactory()
-    follow_create(follower=me, followee=jonas)
-    seen = post_published(jonas)
+def test_a_poll_token_works_only_with_the_session_it_was_made_for(client_logged_in, me):
+    post = post_published(me)
     token = _page_poll_token(client_logged_in)
-    post_published(jonas)
+    poll = f"/home/new/?after={post.id}&poll={token}"
+
+    stranger = Client().get(poll)  # the token without my session: asked to log in
+
+    assert stranger.status_code == 302 and stranger["Location"].startswith("/accounts/login/")
+    assert token not in stranger["Location"]
     client_logged_in.post("/accounts/logout/")
-
-    polled = client_logged_in.get(f"/home/new/?after={seen.id}&poll={token}", headers=HTMX)
-    opened = client_logged_in.get(f"/home/new/?after={seen.id}&poll={token}")
-
-    assert polled.status_code == 204 and polled.content == b""
-    assert opened.status_code == 302 and opened["Location"].startswith("/accounts/login/")
+    after_logout = client_logged_in.get(poll)
+    assert after_logout.status_code == 302
+    assert after_logout["Location"].startswith("/accounts/login/")
+    assert client_logged_in.get(poll, headers=HTMX).status_code == 204  # quietly, for htmx
 
 
-def test_a_suspended_persons_poll_shows_nothing_new(client_logged_in, me):
+def test_the_poll_is_never_cached(client_logged_in, me):
+    post = post_published(me)
+    token = _page_poll_token(client_logged_in)
+
+    response = client_logged_in.get(f"/home/new/?after={post.id}&poll={token}", headers=HTMX)
+
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("state", ["suspended", "pending"])
+def test_a_suspended_or_pending_persons_poll_shows_nothing_new(client_logged_in, me, state):
     jonas = UserFactory()
     follow_create(follower=me, followee=jonas)
     seen = post_published(jonas)
     token = _page_poll_token(client_logged_in)
     post_published(jonas)
-    me.suspended_at = timezone.now()
-    me.save(update_fields=["suspended_at"])
+    if state == "suspended":
+        me.suspended_at = timezone.now()
+    else:
+        me.awaiting_approval = True
+    me.save(update_fields=["suspended_at", "awaiting_approval"])
 
     response = client_logged_in.get(f"/home/new/?after={seen.id}&poll={token}", headers=HTMX)
 
     assert response.status_code == 204 and response.content == b""
-    # the next page they open ends the session, as before
-    assert client_logged_in.get("/").status_code == 200
-    assert 'id="timeline"' not in client_logged_in.get("/").content.decode()
+    # the next page they open ends the session or shows the pending page, as before
+    assert 'id="timeline"' not in client_logged_in.get("/", follow=True).content.decode()
+
+
+def test_a_hidden_newest_post_does_not_send_every_poll_the_long_way(
+    client_logged_in, me, django_assert_num_queries
+):
+    jonas = UserFactory()
+    follow_create(follower=me, followee=jonas)
+    post_published(me, text="Mine, shown")
+    mute_create(muter=me, muted=jonas)
+    post_published(jonas, text="Muted, stored in my timeline but not shown")
+    page = client_logged_in.get("/").content.decode()
+    assert "Muted, stored" not in page
+    after = re.search(r'"after": "(\d+)"', page).group(1)
+    token = re.search(r'"poll": "([^"]+)"', page).group(1)
+
+    with django_assert_num_queries(1):
+        response = client_logged_in.get(f"/home/new/?after={after}&poll={token}", headers=HTMX)
+
+    assert response.status_code == 204
 
 
 def test_newer_posts_come_as_cards_and_a_fresh_poller(client_logged_in, me):

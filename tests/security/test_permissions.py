@@ -85,7 +85,7 @@ RESET_TOKEN_IN_SESSION = (
 # Changes a role's requests make by design, whatever the URL.
 ROLE_CHANGES = {
     SUSPENDED: {
-        "sessions.Session": "a suspended person's session ends on their next request "
+        "sessions.Session": "a suspended person's session ends on their next request for a page "
         "(moderation.middleware.EndSuspendedSessionsMiddleware)"
     }
 }
