@@ -1,6 +1,8 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from microblog.decorators import middleware_checks_person
+
 
 class PendingApprovalMiddleware:
     """People whose account waits for a moderator may log in, but see only the "pending" page.
@@ -20,8 +22,6 @@ class PendingApprovalMiddleware:
         "accounts:delete",
     )
 
-    EXEMPT_PREFIXES = ("/static/", "/media/", "/healthz", "/favicon.ico")
-
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -29,11 +29,9 @@ class PendingApprovalMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        # Paths that never need the person: checked first, so /healthz answers without the
-        # session (and its database) when the database is down.
-        if request.path.startswith(self.EXEMPT_PREFIXES):
-            return None
-        if getattr(view_func, "checks_person_itself", False):
+        # Checked first, so /healthz answers without the session (and its database) when the
+        # database is down.
+        if not middleware_checks_person(request, view_func):
             return None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.awaiting_approval:

@@ -1,4 +1,7 @@
-"""View decorators of the site's own."""
+"""View decorators of the site's own, and the rule the person-checking middleware reads."""
+
+# Paths that never need the person, so /healthz answers without the session's database.
+PATHS_WITHOUT_PERSON = ("/static/", "/media/", "/healthz", "/favicon.ico")
 
 
 def checks_person_itself(view):
@@ -10,3 +13,10 @@ def checks_person_itself(view):
     """
     view.checks_person_itself = True
     return view
+
+
+def middleware_checks_person(request, view_func) -> bool:
+    """Whether the middleware's checks of the signed-in person (suspended, pending) apply."""
+    if request.path.startswith(PATHS_WITHOUT_PERSON):
+        return False
+    return not getattr(view_func, "checks_person_itself", False)

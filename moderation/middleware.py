@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 
+from microblog.decorators import middleware_checks_person
+
 
 class EndSuspendedSessionsMiddleware:
     """Logs a suspended person out on their next request to a page, whichever device it comes
@@ -10,9 +12,6 @@ class EndSuspendedSessionsMiddleware:
     without searching the session store (the login form already refuses suspended people).
     """
 
-    # Paths that never need the person, so /healthz answers without the session's database.
-    EXEMPT_PREFIXES = ("/static/", "/media/", "/healthz", "/favicon.ico")
-
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -20,9 +19,7 @@ class EndSuspendedSessionsMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.path.startswith(self.EXEMPT_PREFIXES):
-            return None
-        if getattr(view_func, "checks_person_itself", False):
+        if not middleware_checks_person(request, view_func):
             return None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.suspended_at is not None:
