@@ -136,10 +136,10 @@ def home_new(request):
 @login_required
 def home_newer(request):
     """The posts newer than ?after=, to insert at the top of the timeline (and a fresh poller)."""
-    after = _int_param(request, "after") or 0
-    page = selectors.home_newer(user=request.user, after=after)
     if not _is_fragment(request):
         return redirect("home")
+    after = _int_param(request, "after") or 0
+    page = selectors.home_newer(user=request.user, after=after)
     context = {
         "posts": page.items,
         "newest_id": page.head or after,

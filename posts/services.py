@@ -253,14 +253,11 @@ def notification_create(*, recipient, actor, kind: str, post: Post | None = None
     transaction of the action. Nobody is notified of their own actions: returns None then.
     Nor of what someone they block (or who blocks them) does: returns None then too.
     """
-    if recipient.pk == actor.pk:
-        return None
-    if Block.objects.between(recipient, actor).exists():
-        return None
-    return Notification.objects.create(recipient=recipient, actor=actor, kind=kind, post=post)
+    created = notifications_create(actor=actor, post=post, kinds={recipient: kind})
+    return created[0] if created else None
 
 
-def notifications_create(*, actor, post: Post, kinds: dict) -> list[Notification]:
+def notifications_create(*, actor, post: Post | None, kinds: dict) -> list[Notification]:
     """notification_create for several people at once ({recipient: kind}), in two queries
     whatever their number: a post can mention dozens of people in 140 characters."""
     recipients = [user.pk for user in kinds if user.pk != actor.pk]

@@ -24,15 +24,14 @@ def follow_button(context, person):
             and user.is_authenticated
             and Follow.objects.filter(follower=user, followee=person).exists()
         )
-    request = context.get("request")
     return {
         "person": person,
         "following": following,
         "user": user,
-        "request": request,
+        "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
         # the page's path (see microblog.context_processors.site), for the form's `next`
-        "here": context.get("here") or (request.get_full_path() if request else ""),
+        "here": context.get("here", ""),
     }
 
 
