@@ -127,3 +127,16 @@ def test_only_a_real_address_goes_into_the_keys(rf, settings):
 
     settings.USE_X_FORWARDED_FOR = False
     assert client_ip(forwarded) == "10.0.0.5"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an UNLOGGED table is PostgreSQL's")
+@pytest.mark.django_db
+def test_counting_an_action_does_not_wait_for_the_disk_on_postgresql():
+    """The counts live in an UNLOGGED table: committing one writes no write-ahead log, so a
+    rate-limited action (every post, like, follow) does not wait for the disk twice."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relpersistence FROM pg_class WHERE oid = %s::regclass",
+            [RateLimitWindow._meta.db_table],
+        )
+        assert cursor.fetchone() == ("u",)
