@@ -43,3 +43,26 @@ def test_deleting_a_post_removes_it_from_timelines():
     post.delete()
 
     assert not TimelineEntry.objects.exists()
+
+
+def test_deleting_a_person_removes_their_timeline():
+    maya = UserFactory()
+    TimelineEntry.objects.create(owner=maya, post=PostFactory())
+
+    maya.delete()
+
+    assert not TimelineEntry.objects.exists()
+
+
+def test_an_entry_whose_post_is_gone_is_skipped(client):
+    """Entries have no database constraint (see TimelineEntry): one left behind by a race,
+    naming a post that no longer exists, shows nothing and breaks nothing."""
+    maya = UserFactory()
+    shown = PostFactory()
+    TimelineEntry.objects.create(owner=maya, post=shown)
+    TimelineEntry.objects.create(owner=maya, post_id=shown.id + 1000)  # no such post
+    client.force_login(maya)
+
+    page = client.get("/").content.decode()
+
+    assert page.count('class="post-card') == 1 and f'id="post-{shown.id}"' in page
