@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
@@ -74,12 +74,20 @@ class PostQuerySet(models.QuerySet):
 
         The services keep the stored counts by adding and subtracting one as people act; this is
         for what bypasses them (an account deleted with everything it liked, data migrations).
+
+        The posts are locked first, in id order so two recounts cannot deadlock. A like being
+        written holds its post's row (its +1), so the recount waits for it and counts after it
+        committed; a like that comes after the lock waits to add its +1 to the recount. Counting
+        in the UPDATE alone counted from before a concurrent like and overwrote its +1
+        (PostgreSQL; SQLite has one writer at a time).
         """
-        return self.update(
-            like_count=_count_of(Like.objects.all(), "post"),
-            repost_count=_count_of(Post.objects.filter(repost_of__isnull=False), "repost_of"),
-            reply_count=_count_of(Post.objects.visible(), "in_reply_to"),
-        )
+        with transaction.atomic():
+            list(self.order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
+            return self.update(
+                like_count=_count_of(Like.objects.all(), "post"),
+                repost_count=_count_of(Post.objects.filter(repost_of__isnull=False), "repost_of"),
+                reply_count=_count_of(Post.objects.visible(), "in_reply_to"),
+            )
 
     def without_hidden_people(self, viewer, *, mutes: bool = True):
         """Less what `viewer` chose not to see (chain it after visible()): posts by people they

@@ -1,7 +1,11 @@
 """Likes, reposts and replies are counted on the post as people act, and shown from there."""
 
+import threading
+import time
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection, transaction
 
 from accounts.services import user_delete
 from moderation.services import post_remove, post_restore, user_suspend, user_unsuspend
@@ -143,3 +147,51 @@ def test_deactivating_someone_in_the_admin_hides_their_replies_from_the_counts(a
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert counts(post) == (0, 0, 0)
+
+
+def _waiting_on_a_lock(backend_pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", [backend_pid])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one writer at a time; CI runs this on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_recount_while_someone_likes_the_post_counts_their_like():
+    """A recount (after a deletion, say) that meets a like being written waits for it and counts
+    it, rather than counting from before the like and overwriting its +1."""
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+    liked, let_the_like_commit = threading.Event(), threading.Event()
+    recount_backend = []
+
+    def like():
+        with transaction.atomic():
+            services.like_create(user=leo, post=post)  # holds the post's row until commit
+            liked.set()
+            let_the_like_commit.wait(timeout=10)
+        connection.close()
+
+    def recount():
+        liked.wait(timeout=10)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            recount_backend.append(cursor.fetchone()[0])
+        Post.objects.filter(pk=post.pk).counts_refresh()
+        connection.close()
+
+    threads = [threading.Thread(target=like), threading.Thread(target=recount)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while not (recount_backend and _waiting_on_a_lock(recount_backend[0])):
+        assert time.monotonic() < deadline, "the recount never waited for the like"
+        time.sleep(0.01)
+    let_the_like_commit.set()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert counts(post) == (1, 0, 0)
