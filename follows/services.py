@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Block, User
 from follows.models import Follow, TimelineEntry
@@ -95,6 +95,19 @@ def timeline_rebuild(*, owner: User) -> int:
             batch_size=500,
         )
     return len(post_ids)
+
+
+def timelines_sweep() -> int:
+    """Delete stored timeline rows whose owner or post no longer exists, and return how many.
+
+    The table has no database constraints (see TimelineEntry), so a race can leave such a row:
+    an account deleted while someone it followed posted, a post deleted while its author was
+    being followed. They are never shown; this keeps them from piling up."""
+    gone = ~Exists(User.objects.filter(pk=OuterRef("owner_id"))) | ~Exists(
+        Post.objects.filter(pk=OuterRef("post_id"))
+    )
+    deleted, _ = TimelineEntry.objects.filter(gone).delete()
+    return deleted
 
 
 def _timeline_backfill(*, owner: User, author: User) -> None:

@@ -125,7 +125,9 @@ def home_new(request):
     if not person.is_authenticated or person.suspended_at or person.awaiting_approval:
         if request.htmx:
             return _nothing_new()
-        return redirect_to_login(reverse("home"))  # not this URL: it holds the token
+        response = redirect_to_login(reverse("home"))  # not this URL: it holds the token
+        add_never_cache_headers(response)
+        return response
     count = selectors.home_newer_count(user=person, after=after)
     if not count:
         return _nothing_new()

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 
 # Paths that never need the person, so /healthz answers without the session's database.
 PATHS_WITHOUT_PERSON = ("/static/", "/media/", "/healthz", "/favicon.ico")
@@ -27,20 +27,26 @@ def middleware_checks_person(request, view_func) -> bool:
 
 
 def skips_connection_health_check(view):
-    """For a view that may fail now and then at no cost (the home page's poll: htmx ignores a
-    failed answer and asks again): it uses the worker's database connection without the health
-    check Django runs first in each request (CONN_HEALTH_CHECKS, one round trip, a fifth of the
-    poll's time).
+    """For a read-only view asked so often that one round trip matters (the home page's poll,
+    a fifth of its time): it runs without the health check Django makes before each request's
+    first query (CONN_HEALTH_CHECKS). If that query meets a connection the database dropped (a
+    restart), the view runs once more on a new connection: what the check would have done, paid
+    only when it is needed. Every other view keeps the check.
 
-    If the database dropped the connection (a restart), this view's query fails and answers 503;
-    Django closes a connection whose query failed when the request ends, so the next request
-    connects afresh. Every other view keeps the check and never sees the dead connection.
+    Relies on Django's BaseDatabaseWrapper: close_if_unusable_or_obsolete() clears
+    health_check_done as each request starts, close_if_health_check_failed() checks before the
+    first query unless it is set. Tested in tests/follows/test_poll_connection.py.
     """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        # Django resets this when each request starts, and checks before the first query.
         connection.health_check_done = True
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or connection.is_usable():
+                raise  # the query failed, not the connection
+            connection.close()
+            return view(request, *args, **kwargs)
 
     return wrapped

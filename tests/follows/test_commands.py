@@ -45,3 +45,23 @@ def test_rebuild_timelines_restores_a_timeline_from_follows_and_posts():
         posts[0].id,
     ]
     assert not TimelineEntry.objects.filter(owner=jonas).exists()  # only the one named
+
+
+def test_rebuild_timelines_for_everyone_removes_rows_of_deleted_people_and_posts():
+    from io import StringIO
+
+    from follows.models import TimelineEntry
+    from tests.factories import PostFactory, UserFactory
+
+    maya = UserFactory()
+    post = PostFactory(author=maya)
+    # what a race can leave (the table has no database constraints): a post or an owner gone
+    TimelineEntry.objects.create(owner=maya, post_id=post.id + 1000)
+    TimelineEntry.objects.create(owner_id=maya.id + 1000, post=post)
+    out = StringIO()
+
+    call_command("rebuild_timelines", stdout=out)
+
+    assert list(TimelineEntry.objects.values_list("owner_id", "post_id")) == [(maya.id, post.id)]
+    # maya's timeline was made again without the lost post; the sweep took the lost owner's row
+    assert "Removed 1 rows of deleted people or posts." in out.getvalue()

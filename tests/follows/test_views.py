@@ -146,6 +146,7 @@ def test_the_poll_with_the_pages_token_still_shows_the_bar(client_logged_in, me)
     response = client_logged_in.get(f"/home/new/?after={seen.id}&poll={token}", headers=HTMX)
 
     assert response.status_code == 200 and "1 new post<" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_a_forged_or_expired_poll_token_is_not_trusted(
@@ -174,7 +175,7 @@ def test_a_poll_token_works_only_with_the_session_it_was_made_for(client_logged_
     stranger = Client().get(poll)  # the token without my session: asked to log in
 
     assert stranger.status_code == 302 and stranger["Location"].startswith("/accounts/login/")
-    assert token not in stranger["Location"]
+    assert token not in stranger["Location"] and "no-store" in stranger["Cache-Control"]
     client_logged_in.post("/accounts/logout/")
     after_logout = client_logged_in.get(poll)
     assert after_logout.status_code == 302

@@ -131,9 +131,10 @@ def test_only_a_real_address_goes_into_the_keys(rf, settings):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="an UNLOGGED table is PostgreSQL's")
 @pytest.mark.django_db
-def test_counting_an_action_does_not_wait_for_the_disk_on_postgresql():
-    """The counts live in an UNLOGGED table: committing one writes no write-ahead log, so a
-    rate-limited action (every post, like, follow) does not wait for the disk twice."""
+def test_the_counts_table_is_unlogged_on_postgresql():
+    """The counts live in an UNLOGGED table, kept out of the write-ahead log: committing one
+    does not wait for the disk, and a rate-limited request (a post, a like) waits once, for its
+    own data, not twice."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relpersistence FROM pg_class WHERE oid = %s::regclass",

@@ -1,9 +1,10 @@
-"""Rebuild stored home timelines from follows and posts (all people, or the ones named)."""
+"""Rebuild stored home timelines from follows and posts (all people, or the ones named); for
+everyone, also remove rows left by deleted people or posts (see TimelineEntry)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from follows.services import timeline_rebuild
+from follows.services import timeline_rebuild, timelines_sweep
 
 
 class Command(BaseCommand):
@@ -26,4 +27,8 @@ class Command(BaseCommand):
         for person in people.iterator(chunk_size=500):
             rows += timeline_rebuild(owner=person)
             count += 1
-        self.stdout.write(self.style.SUCCESS(f"Rebuilt {count} timelines ({rows} rows)."))
+        message = f"Rebuilt {count} timelines ({rows} rows)."
+        if not usernames:
+            swept = timelines_sweep()
+            message += f" Removed {swept} rows of deleted people or posts."
+        self.stdout.write(self.style.SUCCESS(message))
