@@ -1,8 +1,11 @@
 """View decorators of the site's own, and the rule the person-checking middleware reads."""
 
+import logging
 from functools import wraps
 
 from django.db import InterfaceError, OperationalError, connection
+
+logger = logging.getLogger(__name__)
 
 # Paths that never need the person, so /healthz answers without the session's database.
 PATHS_WITHOUT_PERSON = ("/static/", "/media/", "/healthz", "/favicon.ico")
@@ -31,7 +34,8 @@ def skips_connection_health_check(view):
     a fifth of its time): it runs without the health check Django makes before each request's
     first query (CONN_HEALTH_CHECKS). If that query meets a connection the database dropped (a
     restart), the view runs once more on a new connection: what the check would have done, paid
-    only when it is needed. Every other view keeps the check.
+    only when it is needed (a GET or HEAD only, logged as a warning). Every other view keeps the
+    check. A connection that never opened (the database is down) is not tried twice.
 
     Relies on Django's BaseDatabaseWrapper: close_if_unusable_or_obsolete() clears
     health_check_done as each request starts, close_if_health_check_failed() checks before the
@@ -40,12 +44,15 @@ def skips_connection_health_check(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        reused = connection.connection is not None
         connection.health_check_done = True
         try:
             return view(request, *args, **kwargs)
-        except (OperationalError, InterfaceError):
-            if connection.in_atomic_block or connection.is_usable():
-                raise  # the query failed, not the connection
+        except (OperationalError, InterfaceError) as error:
+            dropped = reused and not connection.in_atomic_block and not connection.is_usable()
+            if not dropped or request.method not in ("GET", "HEAD"):
+                raise  # the query failed, or the database is down: not a dropped connection
+            logger.warning("database connection dropped (%s); asking again on a new one", error)
             connection.close()
             return view(request, *args, **kwargs)
 

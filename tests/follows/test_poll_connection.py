@@ -12,9 +12,11 @@ import sys
 import psycopg
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
-from django.test import Client
+from django.db import OperationalError, connection
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 
+from microblog.decorators import skips_connection_health_check
 from tests.factories import UserFactory, post_published
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,3 +119,60 @@ def test_a_poll_after_the_database_dropped_the_connection_connects_again(browser
 
     assert browser.get(poll)[0] == 204  # its query met the dead connection; it ran again
     assert browser.get("/")[0] == 200
+
+
+def poll_like(counted: list):
+    """A view marked like the poll that records each run and reads the database."""
+
+    @skips_connection_health_check
+    def view(request):
+        counted.append(request.method)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return HttpResponse(status=204)
+
+    return view
+
+
+def test_a_query_that_fails_on_a_live_connection_is_not_asked_again():
+    runs = []
+
+    @skips_connection_health_check
+    def failing(request):
+        runs.append(1)
+        raise OperationalError("the query failed, the connection is fine")
+
+    connection.ensure_connection()
+    with pytest.raises(OperationalError):
+        failing(RequestFactory().get("/"))
+    assert runs == [1]
+
+
+@postgresql_only
+def test_only_a_read_is_asked_again_after_the_connection_dropped():
+    runs = []
+    view = poll_like(runs)
+    connection.ensure_connection()
+    drop_the_connection()
+
+    with pytest.raises(OperationalError):
+        view(RequestFactory().post("/"))
+    assert runs == ["POST"]
+    connection.close()
+
+    connection.ensure_connection()
+    drop_the_connection()
+    assert view(RequestFactory().get("/")).status_code == 204
+    assert runs == ["POST", "GET", "GET"]
+
+
+@postgresql_only
+def test_a_database_that_refuses_connections_is_asked_once(monkeypatch):
+    runs = []
+    view = poll_like(runs)
+    connection.close()
+    monkeypatch.setitem(connection.settings_dict, "PORT", "1")  # nothing listens there
+
+    with pytest.raises(OperationalError):
+        view(RequestFactory().get("/"))
+    assert runs == ["GET"]
