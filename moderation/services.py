@@ -16,7 +16,7 @@ from accounts.models import Industry, User
 from accounts.signals import user_visibility_changed
 from moderation.models import AuditLogEntry, Report, post_snapshot
 from posts.models import Post
-from posts.services import replied_to_recount
+from posts.services import replied_to_lock, replied_to_recount
 
 COMMENT_MAX_LENGTH = 1000
 REASON_REQUIRED = "Give a reason; it goes into the audit log."
@@ -113,6 +113,7 @@ def post_remove(*, moderator: User, post: Post, reason: str, report: Report | No
     every other open report about the post."""
     reason = _clean_reason(reason)
     now = timezone.now()
+    replied_to_lock(post)
     # The filtered UPDATE makes two moderators removing the same post at once safe: one wins.
     if not Post.objects.filter(pk=post.pk, removed_at__isnull=True).update(removed_at=now):
         raise ValidationError("This post is already removed.", code="already_removed")
@@ -141,6 +142,7 @@ def post_remove(*, moderator: User, post: Post, reason: str, report: Report | No
 def post_restore(*, moderator: User, post: Post, reason: str) -> Post:
     """Bring a removed post back exactly as it was."""
     reason = _clean_reason(reason)
+    replied_to_lock(post)
     if not Post.objects.filter(pk=post.pk, removed_at__isnull=False).update(removed_at=None):
         raise ValidationError("This post is not removed.", code="not_removed")
     post.removed_at = None

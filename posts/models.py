@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
@@ -79,11 +79,15 @@ class PostQuerySet(models.QuerySet):
         written holds its post's row (its +1), so the recount waits for it and counts after it
         committed; a like that comes after the lock waits to add its +1 to the recount. Counting
         in the UPDATE alone counted from before a concurrent like and overwrote its +1
-        (PostgreSQL; SQLite has one writer at a time).
+        (PostgreSQL; SQLite has one writer at a time and skips the lock). Exactly the posts
+        locked are recounted.
         """
-        with transaction.atomic():
-            list(self.order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
-            return self.update(
+        with transaction.atomic(using=self.db, savepoint=False):
+            posts = self
+            if connections[self.db].features.has_select_for_update:  # not SQLite: one writer
+                locked = self.order_by("pk").select_for_update(no_key=True, of=("self",))
+                posts = Post.objects.filter(pk__in=list(locked.values_list("pk", flat=True)))
+            return posts.update(
                 like_count=_count_of(Like.objects.all(), "post"),
                 repost_count=_count_of(Post.objects.filter(repost_of__isnull=False), "repost_of"),
                 reply_count=_count_of(Post.objects.visible(), "in_reply_to"),

@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -47,6 +47,14 @@ def count_add(post_id: int, field: str, n: int) -> None:
     """Add `n` (which may be negative) to one of a post's stored counts, in the database, so two
     people liking at once both count; never below zero."""
     Post.objects.filter(pk=post_id).update(**{field: Greatest(F(field) + n, Value(0))})
+
+
+def replied_to_lock(post: Post) -> None:
+    """Before changing the reply `post`, lock the post it replies to: a recount locks posts in id
+    order, and the replied-to post's id is the lower, so both take the same order and cannot
+    deadlock (a moderator removing a reply while its author's suspension recounts both)."""
+    if post.in_reply_to_id and connection.features.has_select_for_update:  # SQLite: one writer
+        list(Post.objects.filter(pk=post.in_reply_to_id).select_for_update(no_key=True))
 
 
 def replied_to_recount(post: Post) -> None:
@@ -182,6 +190,7 @@ def post_delete(*, post: Post, user) -> None:
     """Delete `post` for good; only its author may (moderators remove posts in the admin)."""
     if post.author_id != user.pk:
         raise PermissionDenied("Only the author can delete a post.")
+    replied_to_lock(post)
     post.delete()
     replied_to_recount(post)  # not a -1: the reply may have been removed, hence not counted
     if post.repost_of_id:
