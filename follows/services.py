@@ -102,12 +102,16 @@ def timelines_sweep() -> int:
 
     The table has no database constraints (see TimelineEntry), so a race can leave such a row:
     an account deleted while someone it followed posted, a post deleted while its author was
-    being followed. They are never shown; this keeps them from piling up."""
-    gone = ~Exists(User.objects.filter(pk=OuterRef("owner_id"))) | ~Exists(
-        Post.objects.filter(pk=OuterRef("post_id"))
-    )
-    deleted, _ = TimelineEntry.objects.filter(gone).delete()
-    return deleted
+    being followed. They are never shown; this keeps them from piling up.
+
+    Two statements, one NOT EXISTS each, which PostgreSQL runs as hash anti-joins (about 5 s for
+    8 M rows); joined by OR, it probed the posts index for every row (16 s). On SQLite each
+    statement holds the write lock while it runs (seconds at millions of rows): run it when the
+    site is quiet, as after a bulk load."""
+    entries = TimelineEntry.objects
+    owner_gone = entries.filter(~Exists(User.objects.filter(pk=OuterRef("owner_id"))))
+    post_gone = entries.filter(~Exists(Post.objects.filter(pk=OuterRef("post_id"))))
+    return owner_gone.delete()[0] + post_gone.delete()[0]
 
 
 def _timeline_backfill(*, owner: User, author: User) -> None:

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from follows.models import Follow, TimelineEntry
-from follows.services import follow_create, follow_delete
+from follows.services import follow_create, follow_delete, timelines_sweep
 from microblog.ratelimit import RateLimited
 from posts.models import Notification
 from tests.factories import PostFactory, UserFactory, post_published
@@ -165,3 +165,14 @@ def test_following_notifies_the_followed_person_and_unfollowing_withdraws_it():
     follow_delete(follower=maya, followee=jonas)
 
     assert not Notification.objects.filter(recipient=jonas).exists()
+
+
+def test_the_sweep_removes_rows_naming_a_deleted_person_or_post():
+    maya = UserFactory()
+    post = PostFactory(author=maya)
+    kept = TimelineEntry.objects.create(owner=maya, post=post)
+    TimelineEntry.objects.create(owner=maya, post_id=post.id + 1000)  # the post is gone
+    TimelineEntry.objects.create(owner_id=maya.id + 1000, post=post)  # the owner is gone
+
+    assert timelines_sweep() == 2
+    assert list(TimelineEntry.objects.all()) == [kept]

@@ -10,7 +10,8 @@ from follows.services import timeline_rebuild, timelines_sweep
 class Command(BaseCommand):
     help = (
         "Rebuild stored home timelines from follows and posts: after bulk-loading data, or for "
-        "data older than the timelines. The site keeps timelines current by itself."
+        "data older than the timelines. The site keeps timelines current by itself. With no "
+        "names, also removes rows naming a deleted person or post."
     )
 
     def add_arguments(self, parser):
