@@ -165,7 +165,7 @@ def test_a_recount_while_someone_likes_the_post_counts_their_like():
     it, rather than counting from before the like and overwriting its +1."""
     maya, leo = UserFactory(), UserFactory()
     post = services.post_create(author=maya, text="Plate or spring?")
-    liked, let_the_like_commit = threading.Event(), threading.Event()
+    liked, let_the_like_commit, recounting = threading.Event(), threading.Event(), threading.Event()
     recount_backend = []
 
     def like():
@@ -180,16 +180,18 @@ def test_a_recount_while_someone_likes_the_post_counts_their_like():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             recount_backend.append(cursor.fetchone()[0])
+        recounting.set()
         Post.objects.filter(pk=post.pk).counts_refresh()
         connection.close()
 
     threads = [threading.Thread(target=like), threading.Thread(target=recount)]
     for thread in threads:
         thread.start()
+    assert recounting.wait(timeout=10)
     deadline = time.monotonic() + 10
-    while not (recount_backend and _waiting_on_a_lock(recount_backend[0])):
+    # each check is a query to the server, which paces the loop: no sleep needed
+    while not _waiting_on_a_lock(recount_backend[0]):
         assert time.monotonic() < deadline, "the recount never waited for the like"
-        time.sleep(0.01)
     let_the_like_commit.set()
     for thread in threads:
         thread.join(timeout=10)
