@@ -75,23 +75,26 @@ class PostQuerySet(models.QuerySet):
         The services keep the stored counts by adding and subtracting one as people act; this is
         for what bypasses them (an account deleted with everything it liked, data migrations).
 
-        The posts are locked first, in id order so two recounts cannot deadlock. A like being
-        written holds its post's row (its +1), so the recount waits for it and counts after it
-        committed; a like that comes after the lock waits to add its +1 to the recount. Counting
-        in the UPDATE alone counted from before a concurrent like and overwrote its +1
-        (PostgreSQL; SQLite has one writer at a time and skips the lock). Exactly the posts
-        locked are recounted.
+        The posts are locked first (`locked`). A like being written holds its post's row (its
+        +1), so the recount waits for it and counts after it committed; a like that comes after
+        the lock waits to add its +1 to the recount. Counting in the UPDATE alone counted from
+        before a concurrent like and overwrote its +1. Exactly the posts locked are recounted.
         """
         with transaction.atomic(using=self.db, savepoint=False):
-            posts = self
-            if connections[self.db].features.has_select_for_update:  # not SQLite: one writer
-                locked = self.order_by("pk").select_for_update(no_key=True, of=("self",))
-                posts = Post.objects.filter(pk__in=list(locked.values_list("pk", flat=True)))
-            return posts.update(
+            return self.locked().update(
                 like_count=_count_of(Like.objects.all(), "post"),
                 repost_count=_count_of(Post.objects.filter(repost_of__isnull=False), "repost_of"),
                 reply_count=_count_of(Post.objects.visible(), "in_reply_to"),
             )
+
+    def locked(self):
+        """These posts, locked until the transaction ends (FOR NO KEY UPDATE), taken in id order:
+        the order every writer that locks several posts uses, so none can deadlock another.
+        Returns exactly the posts locked. SQLite has one writer at a time: nothing to lock."""
+        if not connections[self.db].features.has_select_for_update:
+            return self
+        rows = self.order_by("pk").select_for_update(no_key=True, of=("self",))
+        return Post.objects.filter(pk__in=list(rows.values_list("pk", flat=True)))
 
     def without_hidden_people(self, viewer, *, mutes: bool = True):
         """Less what `viewer` chose not to see (chain it after visible()): posts by people they

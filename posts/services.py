@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -53,8 +53,8 @@ def replied_to_lock(post: Post) -> None:
     """Before changing the reply `post`, lock the post it replies to: a recount locks posts in id
     order, and the replied-to post's id is the lower, so both take the same order and cannot
     deadlock (a moderator removing a reply while its author's suspension recounts both)."""
-    if post.in_reply_to_id and connection.features.has_select_for_update:  # SQLite: one writer
-        list(Post.objects.filter(pk=post.in_reply_to_id).select_for_update(no_key=True))
+    if post.in_reply_to_id:
+        Post.objects.filter(pk=post.in_reply_to_id).locked()
 
 
 def replied_to_recount(post: Post) -> None:

@@ -11,10 +11,9 @@ def delete_orphans(apps, schema_editor):
     TimelineEntry = apps.get_model("follows", "TimelineEntry")
     User = apps.get_model(settings.AUTH_USER_MODEL)
     Post = apps.get_model("posts", "Post")
-    TimelineEntry.objects.filter(
-        ~Exists(User.objects.filter(pk=OuterRef("owner_id")))
-        | ~Exists(Post.objects.filter(pk=OuterRef("post_id")))
-    ).delete()
+    # one NOT EXISTS a statement, as follows.services.timelines_sweep (an OR defeats the anti-join)
+    TimelineEntry.objects.filter(~Exists(User.objects.filter(pk=OuterRef("owner_id")))).delete()
+    TimelineEntry.objects.filter(~Exists(Post.objects.filter(pk=OuterRef("post_id")))).delete()
 
 
 class Migration(migrations.Migration):
