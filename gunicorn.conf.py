@@ -1,6 +1,6 @@
 """gunicorn settings, read automatically from the working directory.
 
-Requests are logged by Django (microblog.logs) as JSON without addresses or paths, so gunicorn's
+Requests are logged by Django (core.logs) as JSON without addresses or paths, so gunicorn's
 own access log stays off; its error log goes to standard output as JSON too.
 """
 
@@ -15,7 +15,7 @@ errorlog = "-"
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "microblog.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",

@@ -4,7 +4,7 @@ from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 
 from accounts.models import User
-from microblog.ratelimit import client_ip
+from core.ratelimit import client_ip
 
 
 class LoginAttemptBackend(AxesStandaloneBackend):

@@ -1,7 +1,7 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from microblog.decorators import middleware_checks_person
+from core.decorators import middleware_checks_person
 
 
 class PendingApprovalMiddleware:

@@ -11,7 +11,7 @@ from django.db.models import F
 from accounts import avatars
 from accounts.models import Block, Invite, Mute, RegistrationMode, SiteSettings, User
 from accounts.signals import block_created, user_deleting
-from microblog.ratelimit import rate_limit_hit
+from core.ratelimit import rate_limit_hit
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from accounts import selectors, services
 from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, SignupForm
 from accounts.models import Invite
-from microblog.ratelimit import rate_limit
+from core.ratelimit import rate_limit
 
 # Axes adds a backend; after sign-up we log the person in through ours explicitly.
 LOGIN_BACKEND = "accounts.backends.UsernameOrEmailBackend"

@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Block, User
+from core.ratelimit import rate_limit_hit
 from follows.models import Follow, TimelineEntry
-from microblog.ratelimit import rate_limit_hit
 from posts.models import Post
 from posts.services import notification_create, notification_withdraw
 

@@ -21,9 +21,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from accounts.models import User
+from core.decorators import checks_person_itself, skips_connection_health_check
 from follows import selectors, services
 from follows.forms import PeopleFilterForm
-from microblog.decorators import checks_person_itself, skips_connection_health_check
 
 
 def _int_param(request, name: str) -> int | None:

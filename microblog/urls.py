@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from core import views
 from follows.views import home
-from microblog import views
 
 urlpatterns = [
     path("", home, name="home"),

@@ -7,7 +7,7 @@ from django.db.models import Case, Value, When
 from django.utils.text import Truncator
 
 from accounts.models import Industry, User
-from microblog.admin import ViewOnlyAdminMixin
+from core.admin import ViewOnlyAdminMixin
 from moderation.admin_actions import (
     RemovedFilter,
     SuspendedFilter,

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 
-from microblog.decorators import middleware_checks_person
+from core.decorators import middleware_checks_person
 
 
 class EndSuspendedSessionsMiddleware:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import User
-from microblog.ratelimit import rate_limit
+from core.ratelimit import rate_limit
 from moderation.forms import ReportForm
 from moderation.services import report_create
 from posts.models import Post

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from microblog.admin import ViewOnlyAdminMixin
+from core.admin import ViewOnlyAdminMixin
 from posts.models import Hashtag, Like, Notification, Post
 
 

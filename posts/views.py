@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 
-from microblog.ratelimit import rate_limit
+from core.ratelimit import rate_limit
 from posts import selectors, services
 from posts.forms import PostForm
 from posts.models import Post

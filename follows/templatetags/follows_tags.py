@@ -30,7 +30,7 @@ def follow_button(context, person):
         "user": user,
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
-        # the page's path (see microblog.context_processors.site), for the form's `next`
+        # the page's path (see core.context_processors.site), for the form's `next`
         "here": context.get("here", ""),
     }
 

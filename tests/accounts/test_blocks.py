@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 
 from accounts import services
 from accounts.models import Block, Mute, User, hidden_people
+from core.ratelimit import RateLimited
 from follows.models import Follow, TimelineEntry
 from follows.services import follow_create
-from microblog.ratelimit import RateLimited
 from posts.models import Notification
 from tests.factories import UserFactory, post_published
 

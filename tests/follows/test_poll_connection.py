@@ -16,7 +16,7 @@ from django.db import OperationalError, connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from microblog.decorators import skips_connection_health_check
+from core.decorators import skips_connection_health_check
 from tests.factories import UserFactory, post_published
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -2,9 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.ratelimit import RateLimited
 from follows.models import Follow, TimelineEntry
 from follows.services import follow_create, follow_delete, timelines_sweep
-from microblog.ratelimit import RateLimited
 from posts.models import Notification
 from tests.factories import PostFactory, UserFactory, post_published
 

@@ -3,8 +3,9 @@ from django.db import models
 
 class RateLimitWindow(models.Model):
     """How often one key (scope, person or address, window number) acted in one fixed window of
-    a rate limit: see microblog.ratelimit, which counts here when Redis is not configured. On
-    PostgreSQL the table is UNLOGGED (migration 0002): counts are not worth a wait for the disk."""
+    a rate limit: see core.ratelimit, which counts here when Redis is not configured. On
+    PostgreSQL the table is UNLOGGED (see its migration): counts are not worth a wait for the
+    disk."""
 
     key = models.CharField(max_length=255, unique=True)
     count = models.PositiveIntegerField(default=0)

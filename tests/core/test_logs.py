@@ -1,7 +1,7 @@
 import json
 import logging
 
-from microblog.logs import JsonFormatter
+from core.logs import JsonFormatter
 from tests.factories import PASSWORD
 
 

@@ -1,6 +1,6 @@
 from django import template
 
-from microblog.links import link as link_to
+from core.links import link as link_to
 
 register = template.Library()
 
@@ -8,5 +8,5 @@ register = template.Library()
 @register.simple_tag(name="link")
 def link(name, *args):
     """`{% link 'posts:like' post.id %}`: like `{% url %}`, for templates repeated on a page (a
-    post card); see microblog.links. `{% link ... as var %}` works too."""
+    post card); see core.links. `{% link ... as var %}` works too."""
     return link_to(name, *args)

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 
-from microblog.ratelimit import RateLimited
+from core.ratelimit import RateLimited
 
 
 class RateLimitMiddleware:

@@ -2,7 +2,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from microblog.links import link
+from core.links import link
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from microblog.backup import BackupError, backup_restore
+from core.backup import BackupError, backup_restore
 
 
 class Command(BaseCommand):

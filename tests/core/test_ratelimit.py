@@ -4,11 +4,11 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from microblog import ratelimit
-from microblog.models import RateLimitWindow
-from microblog.ratelimit import Rate, RateLimited, client_ip, rate_limit_hit
+from core import ratelimit
+from core.models import RateLimitWindow
+from core.ratelimit import Rate, RateLimited, client_ip, rate_limit_hit
 
-pytestmark = pytest.mark.urls("tests.microblog.ratelimit_urls")
+pytestmark = pytest.mark.urls("tests.core.ratelimit_urls")
 
 
 @pytest.mark.parametrize(

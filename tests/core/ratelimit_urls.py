@@ -1,7 +1,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from microblog.ratelimit import rate_limit
+from core.ratelimit import rate_limit
 from microblog.urls import urlpatterns as site_urlpatterns
 
 
