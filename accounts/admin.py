@@ -6,10 +6,11 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import Industry, Invite, SiteSettings, User
 from accounts.signals import user_visibility_changed
+from core.admin import OfferedAdminMixin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(OfferedAdminMixin, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (
@@ -29,7 +30,10 @@ class UserAdmin(DjangoUserAdmin):
         ),
         ("Moderation", {"fields": ("awaiting_approval", "suspended_at", "invite")}),
     )
-    readonly_fields = ["avatar", "avatar_thumbnail", "invite"]
+    # Suspending and approving are the moderation app's actions, offered to this admin: they ask
+    # for a reason, write the audit log and do their effects (sessions, counts, the email). The
+    # fields themselves are shown, never edited here.
+    readonly_fields = ["avatar", "avatar_thumbnail", "invite", "awaiting_approval", "suspended_at"]
     list_display = [
         "username",
         "email",
@@ -42,13 +46,11 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = ["awaiting_approval", "is_staff", "is_active", "industry"]
     list_select_related = ["industry"]
-    # Approving, suspending and unsuspending are the moderation app's actions (with a reason and
-    # an audit row); it attaches them to this admin.
     actions = ["remove_avatar"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and {"is_active", "suspended_at"} & set(form.changed_data):
+        if change and "is_active" in form.changed_data:
             user_visibility_changed.send(sender=User, user=obj)
 
     def delete_model(self, request, obj):
@@ -74,7 +76,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(OfferedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 # The same alphabet as @mentions, so every username can be mentioned.
@@ -27,10 +27,74 @@ class Industry(models.Model):
         return self.name
 
 
+def visible_people(prefix: str = "") -> Q:
+    """The rule for people who may be shown anywhere (in lists, counts, timelines, search) and
+    may act: not deactivated, not suspended, not waiting for approval. `prefix` applies it
+    through a relation, e.g. visible_people("author__") for the authors of posts.
+    `User.objects.visible()` is this rule for people, `User.is_visible` for one person."""
+    return Q(
+        **{
+            f"{prefix}is_active": True,
+            f"{prefix}suspended_at__isnull": True,
+            f"{prefix}awaiting_approval": False,
+        }
+    )
+
+
+def _follow_count(relation: str, other_side: str):
+    """How many follows of `relation` ("followers" or "following", the reverse relations the
+    follows app declares on User) each person has with people who may be shown.
+
+    Counted as all of them less those with hidden people: hidden people are few, so both
+    counts are index range reads, where checking each follow's other person would visit every
+    one of a popular person's followers."""
+    reverse = User._meta.get_field(relation)
+    own_side = reverse.field.name
+    follows = reverse.related_model._default_manager.filter(**{own_side: OuterRef("pk")})
+    hidden = User.objects.exclude(visible_people()).values("pk")
+    with_hidden = follows.filter(**{f"{other_side}_id__in": hidden})
+
+    def counted(rows):
+        rows = rows.order_by().values(own_side).annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+    return counted(follows) - counted(with_hidden)
+
+
+def follows_of(viewer, person_ref: str = "pk"):
+    """Whether `viewer` follows the person `person_ref` names (an Exists; False for visitors):
+    the `viewer_follows` of person cards and of the profile's follow button."""
+    if viewer is None or not viewer.is_authenticated:
+        return Value(False)
+    reverse = User._meta.get_field("followers")
+    follows = reverse.related_model._default_manager.filter(
+        **{reverse.field.name: OuterRef(person_ref), "follower_id": viewer.pk}
+    )
+    return Exists(follows)
+
+
 class UserQuerySet(models.QuerySet):
-    def active(self):
-        """People who can be seen: not deactivated, not suspended, not waiting for approval."""
-        return self.filter(is_active=True, suspended_at__isnull=True, awaiting_approval=False)
+    def visible(self):
+        """People who may be shown: see `visible_people`, the one rule for it."""
+        return self.filter(visible_people())
+
+    def with_profile(self):
+        """People whose profile page exists: the visible ones, and suspended ones, whose page
+        says they are suspended and shows nothing else."""
+        return self.filter(is_active=True, awaiting_approval=False)
+
+    def with_viewer_follows(self, viewer):
+        """`viewer_follows`: whether `viewer` follows each person."""
+        return self.annotate(viewer_follows=follows_of(viewer))
+
+    def with_follow_counts(self):
+        """`followers_count` and `following_count`, counting only people who may be shown:
+        the one count of follows, shown by the profile header, the follow lists and the follow
+        button's update alike."""
+        return self.annotate(
+            followers_count=_follow_count("followers", "follower"),
+            following_count=_follow_count("following", "followee"),
+        )
 
     def named(self, *usernames: str):
         """The people with these usernames, whatever the letter case (usernames are ASCII).
@@ -114,6 +178,11 @@ class User(AbstractUser):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
+
+    @property
+    def is_visible(self) -> bool:
+        """`visible_people`, for one person already loaded."""
+        return self.is_active and self.suspended_at is None and not self.awaiting_approval
 
     @property
     def initials(self) -> str:
@@ -284,7 +353,7 @@ class Mute(models.Model):
         return f"{self.muter_id} mutes {self.muted_id}"
 
 
-def hidden_people(viewer, field: str = "pk", *, mutes: bool = True) -> Q:
+def hidden_from(viewer, field: str = "pk", *, mutes: bool = True) -> Q:
     """A Q matching rows whose `field` (a user id path, e.g. "author_id") is someone `viewer`
     blocks, is blocked by, or (with `mutes`) mutes. Readers `.exclude()` it: one subquery inside
     the same SQL statement, so a page costs no extra query. Q() (matching all) for visitors

@@ -8,33 +8,22 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce
 
 from accounts.models import Block, Mute, User
+from core.paging import PAGE_SIZE, Page, keyset_page
 
-POSTS_PER_PAGE = 20
 
-
-def _related_count(relation: str, **filters) -> Coalesce:
-    """A subquery counting the rows of a reverse relation of User (one per person, no joins)."""
-    reverse = User._meta.get_field(relation)
-    model = reverse.related_model
-    fk = reverse.field.name
+def _posts_count() -> Coalesce:
+    """How many of a person's posts are not removed: a subquery per person, no join."""
+    reverse = User._meta.get_field("posts")
     rows = (
-        model._default_manager.filter(**{fk: OuterRef("pk")}, **filters)
+        reverse.related_model._default_manager.filter(
+            **{reverse.field.name: OuterRef("pk"), "removed_at__isnull": True}
+        )
         .order_by()
-        .values(fk)
+        .values(reverse.field.name)
         .annotate(count=Count("pk"))
         .values("count")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
-
-
-def _followed_by(viewer) -> Exists | Value:
-    if viewer is None or not viewer.is_authenticated:
-        return Value(False)
-    reverse = User._meta.get_field("followers")
-    rows = reverse.related_model._default_manager.filter(
-        **{reverse.field.name: OuterRef("pk"), "follower": viewer}
-    )
-    return Exists(rows)
 
 
 def _viewer_has(model, viewer, own_field: str, other_field: str) -> Exists | Value:
@@ -50,31 +39,25 @@ def profile_people(*, viewer=None) -> QuerySet[User]:
     for approval are not.
     """
     return (
-        User.objects.filter(is_active=True, awaiting_approval=False)
+        User.objects.with_profile()
+        .with_follow_counts()
+        .with_viewer_follows(viewer)
         .select_related("industry")
         .annotate(
-            posts_count=_related_count("posts", removed_at__isnull=True),
-            following_count=_related_count("following"),
-            followers_count=_related_count("followers"),
-            followed_by_viewer=_followed_by(viewer),
+            posts_count=_posts_count(),
             blocked_by_viewer=_viewer_has(Block, viewer, "blocker", "blocked"),
             muted_by_viewer=_viewer_has(Mute, viewer, "muter", "muted"),
         )
     )
 
 
-def profile_posts(*, person: User, viewer=None, before: int | None = None, limit=POSTS_PER_PAGE):
-    """One page of a person's posts that `viewer` may see, newest first, and the id to continue
-    before (people see their own removed posts, marked; staff see all).
-
-    Keyset pagination: the next page is the posts with an id below the last one shown.
-    """
-    posts = person.posts.visible_to(viewer).with_card_data(viewer).order_by("-id")
-    if before is not None:
-        posts = posts.filter(id__lt=before)
-    page = list(posts[: limit + 1])
-    next_before = page[limit - 1].id if len(page) > limit else None
-    return page[:limit], next_before
+def profile_posts(
+    *, person: User, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
+) -> Page:
+    """One page of a person's posts that `viewer` may see, newest first (people see their own
+    removed posts, marked; staff see all)."""
+    posts = person.posts.visible_to(viewer).with_card_data(viewer)
+    return keyset_page(posts, before=before, limit=limit)
 
 
 def blocks_and_mutes(*, user: User) -> tuple[list[Block], list[Mute]]:

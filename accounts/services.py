@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -41,14 +42,30 @@ def signup_allowed(*, invite: Invite | None) -> tuple[bool, str]:
 
 
 @transaction.atomic
-def user_signup(*, username: str, email: str, password: str, invite: Invite | None = None) -> User:
+def user_signup(
+    *, username: str, email: str, password: str, address: str, invite: Invite | None = None
+) -> User:
     """Create an account. With the "approval" mode (and no invite) it waits for a moderator.
 
-    An invite is used up atomically: two people racing for the last use cannot both get it.
+    Each attempt counts against the "signup" rate limit of the address it comes from, before
+    anything is checked: whether a username or an email address is taken is answered here, and
+    only this often. An invite is used up atomically: two people racing for the last use cannot
+    both get it.
     """
+    rate_limit_hit(scope="signup", key=f"ip:{address}")
     allowed, reason = signup_allowed(invite=invite)
     if not allowed:
         raise SignupClosed(reason)
+    taken = {}
+    if User.objects.named(username).exists():
+        taken["username"] = ValidationError("That username is taken.", code="unique")
+    if email and User.objects.with_email(email).exists():
+        taken["email"] = ValidationError(
+            "An account with that email exists. Log in or reset your password.",
+            code="email_taken",
+        )
+    if taken:
+        raise ValidationError(taken)
     if invite is not None and (invite.pk is None or not invite.is_usable):
         invite = None  # an unknown or spent code in a mode that needs none: sign up without it
     if invite is not None:
@@ -78,6 +95,16 @@ def user_approve(*, user: User) -> User:
     if user.email:
         transaction.on_commit(lambda: _approval_email_send(user))
     return user
+
+
+def password_reset_request(*, email: str, address: str, **send_options) -> None:
+    """Email a password-reset link to the account with this address, if there is one (the page
+    says the same either way). Counts against the "password_reset" rate limit of the address the
+    request comes from. `send_options` are those of Django's PasswordResetForm.save()."""
+    rate_limit_hit(scope="password_reset", key=f"ip:{address}")
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(**send_options)
 
 
 def _approval_email_send(user: User) -> None:
@@ -156,6 +183,24 @@ def _get_or_create(model, **fields):
             return model.objects.get_or_create(**fields)
     except IntegrityError:
         return model.objects.get(**fields), False
+
+
+def block_check(*, actor: User, other: User, action: str) -> None:
+    """The check of every act of one person towards another (`action`: "follow", "reply to"):
+    refused, with who blocked whom, when either blocks the other."""
+    for block in Block.objects.between(actor, other):
+        params = {"username": other.username, "action": action}
+        if block.blocker_id == actor.pk:
+            raise ValidationError(
+                "You block @%(username)s: unblock them to %(action)s them.",
+                code="blocking",
+                params=params,
+            )
+        raise ValidationError(
+            "You can't %(action)s @%(username)s: they have blocked you.",
+            code="blocked",
+            params=params,
+        )
 
 
 @transaction.atomic

@@ -1,28 +1,26 @@
 import csv
 import json
-from functools import wraps
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from accounts import selectors, services
 from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, SignupForm
 from accounts.models import Invite
-from core.ratelimit import rate_limit
+from core.decorators import login_required
+from core.paging import next_page_url
+from core.query import query_id
+from core.ratelimit import client_ip
+from core.responses import flash, redirect_back, safe_next
 
 # Axes adds a backend; after sign-up we log the person in through ours explicitly.
 LOGIN_BACKEND = "accounts.backends.UsernameOrEmailBackend"
@@ -36,7 +34,6 @@ def _invite_from(request) -> Invite | None:
 
 
 @require_http_methods(["GET", "POST"])
-@rate_limit("signup")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
@@ -49,10 +46,13 @@ def signup(request):
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
+                address=client_ip(request),
                 invite=invite,
             )
         except services.SignupClosed as closed:
             allowed, reason = False, str(closed)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             login(request, user, backend=LOGIN_BACKEND)
             if user.awaiting_approval:
@@ -75,7 +75,7 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-login_view = rate_limit("login")(LoginView.as_view())
+login_view = LoginView.as_view()
 
 
 def login_locked_out(request, response=None, credentials=None):
@@ -95,21 +95,19 @@ def pending(request):
 @vary_on_headers("HX-Request")
 def profile(request, username):
     viewer = request.user if request.user.is_authenticated else None
-    try:
-        person = selectors.profile_people(viewer=viewer).named(username).get()
-    except selectors.User.DoesNotExist:
-        raise Http404("No such person") from None
+    person = get_object_or_404(selectors.profile_people(viewer=viewer).named(username))
     if person.username != username and not request.htmx:
         return redirect("accounts:profile", username=person.username, permanent=True)
-    before = request.GET.get("before")
-    before = int(before) if before and before.isdigit() else None
-    posts, next_before = ([], None)
+    before = query_id(request, "before")
+    posts, next_url = [], ""
     if not person.is_suspended:
-        posts, next_before = selectors.profile_posts(person=person, viewer=viewer, before=before)
+        page = selectors.profile_posts(person=person, viewer=viewer, before=before)
+        path = reverse("accounts:profile", args=[person.username])
+        posts, next_url = page.items, next_page_url(request, path, page)
     context = {
         "person": person,
         "posts": posts,
-        "next_before": next_before,
+        "next_url": next_url,
         "is_own_profile": viewer is not None and viewer.pk == person.pk,
     }
     if request.htmx and before is not None:
@@ -221,8 +219,23 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form):
+        services.password_reset_request(
+            email=form.cleaned_data["email"],
+            address=client_ip(self.request),
+            use_https=self.request.is_secure(),
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
-password_reset = rate_limit("password_reset")(PasswordResetView.as_view())
+
+password_reset = PasswordResetView.as_view()
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -230,10 +243,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
+@login_required
 def me(request):
     """A stable link to "my profile" for the navigation."""
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('accounts:login')}?next=/me/")
     return redirect("accounts:profile", username=request.user.username)
 
 
@@ -243,34 +255,6 @@ def settings_index(request):
 
 
 # --- blocks and mutes ---------------------------------------------------------------------------
-
-
-def _login_required_htmx(view):
-    """login_required, but an htmx request is sent to the login page as a whole page
-    (HX-Redirect) instead of having the login form swapped into a button."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        if request.htmx:
-            next_url = request.htmx.current_url_abs_path or "/"
-            return HttpResponseClientRedirect(
-                f"{reverse('accounts:login')}?next={quote(next_url, safe='/')}"
-            )
-        return redirect_to_login(request.get_full_path())
-
-    return wrapped
-
-
-def _safe_next(request, fallback: str) -> str:
-    """Where a plain POST returns: ?next= if it is on this site, else `fallback`."""
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return fallback
 
 
 _RELATIONSHIP_CHANGES = {
@@ -288,24 +272,16 @@ def _relationship_change(request, username: str, action: str):
     htmx gets back the fragment the button was in: the profile's action buttons, or the
     settings page's lists (when the form says from=settings). A plain POST redirects back.
     """
-    try:
-        person = selectors.profile_people(viewer=request.user).named(username).get()
-    except selectors.User.DoesNotExist:
-        raise Http404("No such person") from None
+    person = get_object_or_404(selectors.profile_people(viewer=request.user).named(username))
     service, (me, them), done = _RELATIONSHIP_CHANGES[action]
+    profile_url = reverse("accounts:profile", args=[person.username])
     try:
         service(**{me: request.user, them: person})
     except ValidationError as error:
-        if request.htmx:
-            response = render(
-                request, "follows/partials/flash.html", {"message": error.messages[0]}, status=422
-            )
-            return reswap(retarget(response, "#flash"), "innerHTML")
-        messages.error(request, error.messages[0])
-        return redirect(_safe_next(request, reverse("accounts:profile", args=[person.username])))
+        return flash(request, error.messages[0], status=422, fallback=profile_url)
     if not request.htmx:
         messages.success(request, done.format(name=person.name))
-        return redirect(_safe_next(request, reverse("accounts:profile", args=[person.username])))
+        return redirect_back(request, profile_url)
     if request.POST.get("from") == "settings":
         return _blocks_page(request, fragment=True)
     person = selectors.profile_people(viewer=request.user).get(pk=person.pk)
@@ -314,34 +290,31 @@ def _relationship_change(request, username: str, action: str):
 
 
 @require_http_methods(["GET", "POST"])
-@_login_required_htmx
+@login_required
 def block(request, username):
     """GET: "Block this person?" (the confirmation for people without JavaScript; htmx asks
     with hx-confirm). POST: block."""
     if request.method == "GET":
-        try:
-            person = selectors.profile_people(viewer=request.user).named(username).get()
-        except selectors.User.DoesNotExist:
-            raise Http404("No such person") from None
-        next_url = _safe_next(request, reverse("accounts:profile", args=[person.username]))
+        person = get_object_or_404(selectors.profile_people(viewer=request.user).named(username))
+        next_url = safe_next(request, reverse("accounts:profile", args=[person.username]))
         return render(request, "accounts/block_confirm.html", {"person": person, "next": next_url})
     return _relationship_change(request, username, "block")
 
 
 @require_http_methods(["POST"])
-@_login_required_htmx
+@login_required
 def unblock(request, username):
     return _relationship_change(request, username, "unblock")
 
 
 @require_http_methods(["POST"])
-@_login_required_htmx
+@login_required
 def mute(request, username):
     return _relationship_change(request, username, "mute")
 
 
 @require_http_methods(["POST"])
-@_login_required_htmx
+@login_required
 def unmute(request, username):
     return _relationship_change(request, username, "unmute")
 

@@ -74,7 +74,7 @@ def measure(posts: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from follows.selectors import home_timeline
+    from follows.selectors.timelines import home_timeline
     from posts.services import post_create
 
     result = {"posts": posts, "rows": [], "plans": {}}

@@ -1,5 +1,7 @@
 """What the apps' admins share."""
 
+from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
+
 
 class ViewOnlyAdminMixin:
     """An admin that shows rows and changes none: they are written by the services (and their
@@ -13,3 +15,42 @@ class ViewOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Admin actions and list filters that an app offers for another app's model, by model.
+_offered: dict[type, dict] = {}
+
+
+def admin_offer(model, *, actions=(), list_filter=()) -> None:
+    """Offer admin actions and list filters for `model`, whose app's admin class uses
+    `OfferedAdminMixin`. `actions` are (action, permissions) pairs: the action is listed for
+    people who hold all those permissions (and should check them again itself).
+
+    For the moderation app, which acts on posts, people and industries while their apps may not
+    import it: it offers its actions here, in its admin module."""
+    offered = _offered.setdefault(model, {"actions": [], "list_filter": []})
+    offered["actions"] += list(actions)
+    offered["list_filter"] += [item for item in list_filter if item not in offered["list_filter"]]
+
+
+def admin_offered_models() -> list[type]:
+    return list(_offered)
+
+
+class OfferedAdminMixin:
+    """For the admin of a model that other apps act on: the actions and list filters offered
+    for it with `admin_offer` join the admin's own, each action for the people allowed it."""
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions
+        for func, permissions in _offered.get(self.model, {}).get("actions", ()):
+            action = self.get_action(func, action_location)
+            if action is not None and request.user.has_perms(permissions):
+                actions[action.name] = action
+        return actions
+
+    def get_list_filter(self, request):
+        offered = _offered.get(self.model, {}).get("list_filter", ())
+        return [*super().get_list_filter(request), *offered]

@@ -3,12 +3,44 @@
 import logging
 from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse
+
+from core.responses import safe_next
 
 logger = logging.getLogger(__name__)
 
 # Paths that never need the person, so /healthz answers without the session's database.
 PATHS_WITHOUT_PERSON = ("/static/", "/media/", "/healthz", "/favicon.ico")
+
+
+def login_required(view):
+    """The view is for signed-in people; visitors are sent to log in, then brought back.
+
+    Back to where: for a page (GET), the page itself; for a form or button (a POST, which cannot
+    be repeated by a redirect), the page it was on (its `next` field, see `safe_next`), else the
+    home page. An htmx request is sent there as a whole page (HX-Redirect) rather than having the
+    login form swapped into a button or a list.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx:
+            here = request.htmx.current_url_abs_path or "/"  # the page the person is on
+        else:
+            here = request.get_full_path() if request.method in ("GET", "HEAD") else "/"
+        back = here if request.method in ("GET", "HEAD") else safe_next(request, here)
+        login = redirect_to_login(back)
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = login["Location"]
+            return response
+        return login
+
+    return wrapped
 
 
 def checks_person_itself(view):

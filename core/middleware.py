@@ -5,10 +5,16 @@ from django.utils import timezone
 from django.utils.timesince import timeuntil
 
 from core.ratelimit import RateLimited
+from core.responses import flash_fragment
+
+
+def rate_limited_message(wait: str) -> str:
+    return f"You have done that too many times in a short while. Please try again in {wait}."
 
 
 class RateLimitMiddleware:
-    """Answers RateLimited with the 429 page (or, for htmx, a message in the page's flash area)."""
+    """Answers RateLimited, raised by a service whichever front end called it, with the 429 page
+    (or, for htmx, the message in the page's flash area) and a Retry-After header."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,12 +26,10 @@ class RateLimitMiddleware:
         if not isinstance(exception, RateLimited):
             return None
         wait = timeuntil(timezone.now() + timedelta(seconds=exception.retry_after))
-        context = {"retry_after": exception.retry_after, "wait": wait}
+        message = rate_limited_message(wait)
         if getattr(request, "htmx", False):
-            response = render(request, "partials/rate_limited.html", context, status=429)
-            response["HX-Retarget"] = "#flash"
-            response["HX-Reswap"] = "innerHTML"
+            response = flash_fragment(request, message, status=429)
         else:
-            response = render(request, "429.html", context, status=429)
+            response = render(request, "429.html", {"message": message}, status=429)
         response["Retry-After"] = str(exception.retry_after)
         return response

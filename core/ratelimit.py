@@ -2,7 +2,9 @@
 REDIS_URL is set.
 
 A limit is a number of actions per period for one key (a person or an address), counted in fixed
-windows. Over the limit, `RateLimited` is raised; the middleware answers it with the 429 page.
+windows. The services count their actions (`rate_limit_hit`), so every front end that calls them
+is limited alike. Over the limit, `RateLimited` is raised; core.middleware answers it with the
+429 page.
 Limits are configured in settings.RATE_LIMITS, e.g. {"post": "300/3h"}, and each can be
 overridden by an environment variable such as RATE_LIMIT_POST=100/1h.
 """
@@ -12,7 +14,6 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -123,25 +124,3 @@ def _is_address(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def request_key(request) -> str:
-    """The signed-in person, or the client's address for visitors."""
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    return f"ip:{client_ip(request)}"
-
-
-def rate_limit(scope: str, *, methods: tuple[str, ...] = ("POST",)):
-    """View decorator: count each request with one of `methods` against the limit `scope`."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.method in methods:
-                rate_limit_hit(scope=scope, key=request_key(request))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

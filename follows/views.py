@@ -6,7 +6,6 @@ fragment it swaps: "load more" gets the next page, the directory's filters get t
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -15,30 +14,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from accounts.models import User
-from core.decorators import checks_person_itself, skips_connection_health_check
+from core.decorators import checks_person_itself, login_required, skips_connection_health_check
+from core.paging import next_page_url
+from core.query import parse_id_pair, query_id
+from core.responses import flash, redirect_back, safe_next
 from follows import selectors, services
 from follows.forms import PeopleFilterForm
-
-
-def _int_param(request, name: str) -> int | None:
-    """A cursor from the URL; anything that is not a plausible id means "none"."""
-    return selectors.parse_id(request.GET.get(name))
-
-
-def _url_with(request, path: str, **params) -> str:
-    """`path` with the current query string, some parameters replaced (None removes one)."""
-    query = request.GET.copy()
-    for name, value in params.items():
-        query.pop(name, None)
-        if value is not None:
-            query[name] = value
-    return f"{path}?{query.urlencode()}" if query else path
 
 
 def _is_fragment(request) -> bool:
@@ -47,11 +33,7 @@ def _is_fragment(request) -> bool:
 
 
 def _posts_page(request, template: str, context: dict, page, path: str):
-    context = {
-        **context,
-        "posts": page.items,
-        "next_url": _url_with(request, path, before=page.next_before) if page.next_before else "",
-    }
+    context = {**context, "posts": page.items, "next_url": next_page_url(request, path, page)}
     if _is_fragment(request) and "before" in request.GET:
         return render(request, "follows/partials/post_page.html", context)
     return render(request, template, context)
@@ -62,8 +44,8 @@ def home(request):
     """The home timeline for a signed-in person, the landing page for a visitor."""
     if not request.user.is_authenticated:
         return render(request, "landing.html")
-    before = _int_param(request, "before")
-    page = selectors.home_timeline(user=request.user, before=before)
+    before = query_id(request, "before")
+    page = selectors.timelines.home_timeline(user=request.user, before=before)
     context = {
         "poll_seconds": settings.FEED_POLL_SECONDS,
         "poll_token": poll_token(request),
@@ -71,7 +53,7 @@ def home(request):
         "older": before is not None,
     }
     if not page.items and before is None:  # the empty timeline suggests people in the page
-        context["suggestions"] = selectors.suggested_people(user=request.user, limit=5)
+        context["suggestions"] = selectors.suggestions.suggested_people(user=request.user, limit=5)
     return _posts_page(request, "follows/home.html", context, page, reverse("home"))
 
 
@@ -117,9 +99,10 @@ def home_new(request):
     checks the middleware skips here (see `checks_person_itself`): a suspended or pending person's
     poll finds nothing. A poll whose session has ended gets 204 too, rather than a login page
     inside the bar."""
-    after = _int_param(request, "after") or 0
+    after = query_id(request, "after") or 0
     person_id = _poll_person_id(request)
-    if person_id is not None and not selectors.home_has_newer(owner_id=person_id, after=after):
+    newer = person_id is None or selectors.timelines.home_has_newer(owner_id=person_id, after=after)
+    if not newer:
         # A 204 may be cached by default, so it says not to be: one header, where never_cache's
         # date and five directives took 2% of the poll's time.
         response = HttpResponse(status=204)
@@ -133,11 +116,11 @@ def home_new(request):
 def _home_new_for_the_session(request, after: int):
     """The poll's long way: the person from the session, their filters, the count."""
     person = request.user
-    if not person.is_authenticated or person.suspended_at or person.awaiting_approval:
+    if not person.is_authenticated or not person.is_visible:
         if request.htmx:
             return HttpResponse(status=204)
         return redirect_to_login(reverse("home"))  # not this URL: it holds the token
-    count = selectors.home_newer_count(user=person, after=after)
+    count = selectors.timelines.home_newer_count(user=person, after=after)
     if not count:
         return HttpResponse(status=204)
     return render(request, "follows/partials/new_posts_bar.html", {"count": count, "after": after})
@@ -149,8 +132,8 @@ def home_newer(request):
     """The posts newer than ?after=, to insert at the top of the timeline (and a fresh poller)."""
     if not _is_fragment(request):
         return redirect("home")
-    after = _int_param(request, "after") or 0
-    page = selectors.home_newer(user=request.user, after=after)
+    after = query_id(request, "after") or 0
+    page = selectors.timelines.home_newer(user=request.user, after=after)
     context = {
         "posts": page.items,
         "newest_id": page.head or after,
@@ -163,7 +146,8 @@ def home_newer(request):
 @vary_on_headers("HX-Request")
 def public(request):
     """Everyone's visible posts, newest first; for visitors too."""
-    page = selectors.public_timeline(viewer=request.user, before=_int_param(request, "before"))
+    before = query_id(request, "before")
+    page = selectors.timelines.public_timeline(viewer=request.user, before=before)
     return _posts_page(request, "follows/public.html", {}, page, reverse("follows:public"))
 
 
@@ -171,16 +155,15 @@ def public(request):
 def people(request):
     """The directory: filter by industry, location, openness and a search; most active first."""
     form = PeopleFilterForm(request.GET or None)
-    page = selectors.people_directory(
+    page = selectors.people.people_directory(
         viewer=request.user,
-        before=selectors.parse_people_cursor(request.GET.get("before")),
+        before=parse_id_pair(request.GET.get("before")),
         **form.filters(),
     )
-    path = reverse("follows:people")
     context = {
         "form": form,
         "people": page.items,
-        "next_url": _url_with(request, path, before=page.next_before) if page.next_before else "",
+        "next_url": next_page_url(request, reverse("follows:people"), page),
     }
     if _is_fragment(request):
         if "before" in request.GET:
@@ -194,31 +177,30 @@ def people(request):
 def suggested(request):
     """Who to follow, each with the reason. htmx gets the home page's side panel list (five)."""
     if _is_fragment(request):
-        suggestions = selectors.suggested_people(user=request.user, limit=5)
+        suggestions = selectors.suggestions.suggested_people(user=request.user, limit=5)
         return render(request, "follows/partials/suggestions.html", {"suggestions": suggestions})
-    suggestions = selectors.suggested_people(user=request.user, limit=30)
+    suggestions = selectors.suggestions.suggested_people(user=request.user, limit=30)
     return render(request, "follows/suggested.html", {"suggestions": suggestions})
 
 
 def industries(request):
     """Every industry with how many people are in it."""
-    return render(
-        request, "follows/industries.html", {"industries": selectors.industries_with_counts()}
-    )
+    industries = selectors.people.industries_with_counts()
+    return render(request, "follows/industries.html", {"industries": industries})
 
 
 @vary_on_headers("HX-Request")
 def industry(request, slug):
     """The people in one industry and a timeline of their recent posts."""
-    found = selectors.industry_with_count(slug)
+    found = selectors.people.industry_with_count(slug)
     if found is None:
         raise Http404("No such industry")
-    page = selectors.industry_timeline(
-        industry=found, viewer=request.user, before=_int_param(request, "before")
+    page = selectors.timelines.industry_timeline(
+        industry=found, viewer=request.user, before=query_id(request, "before")
     )
     context = {"industry": found}
     if not ("before" in request.GET and _is_fragment(request)):
-        context["people"] = selectors.industry_people(industry=found, viewer=request.user)
+        context["people"] = selectors.people.industry_people(industry=found, viewer=request.user)
     path = reverse("follows:industry", args=[found.slug])
     return _posts_page(request, "follows/industry.html", context, page, path)
 
@@ -234,17 +216,19 @@ def following(request, username):
 
 
 def _follow_list(request, username: str, which: str):
-    person = selectors.person_by_username(username)
+    person = selectors.people.person_by_username(username)
     if person is None:
         raise Http404("No such person")
-    select = selectors.followers_page if which == "followers" else selectors.following_page
-    page = select(person=person, viewer=request.user, before=_int_param(request, "before"))
+    select = selectors.people.followers_page
+    if which == "following":
+        select = selectors.people.following_page
+    page = select(person=person, viewer=request.user, before=query_id(request, "before"))
     path = reverse(f"follows:{which}", args=[person.username])
     context = {
         "person": person,
         "which": which,
         "people": page.items,
-        "next_url": _url_with(request, path, before=page.next_before) if page.next_before else "",
+        "next_url": next_page_url(request, path, page),
     }
     if _is_fragment(request) and "before" in request.GET:
         return render(request, "follows/follow_list.html#people-page", context)
@@ -254,62 +238,39 @@ def _follow_list(request, username: str, which: str):
 # --- follow / unfollow -------------------------------------------------------------------------
 
 
-def _next_url(request) -> str:
-    """Where a plain POST returns: ?next= or the referring page if on this site, else home."""
-    for candidate in (request.POST.get("next"), request.headers.get("Referer")):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return reverse("home")
-
-
 @require_POST
+@login_required
 def follow(request, username):
     return _follow_change(request, username, follow=True)
 
 
 @require_POST
+@login_required
 def unfollow(request, username):
     return _follow_change(request, username, follow=False)
 
 
 def _follow_change(request, username: str, *, follow: bool):
-    if not request.user.is_authenticated:
-        # Log in, then come back to the page the button was on.
-        login = redirect_to_login(_next_url(request))
-        if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = login["Location"]
-            return response
-        return login
     person = get_object_or_404(User.objects.named(username))
+    home = reverse("home")
     try:
         if follow:
             services.follow_create(follower=request.user, followee=person)
         else:
             services.follow_delete(follower=request.user, followee=person)
     except ValidationError as error:
-        if request.htmx:
-            response = render(
-                request, "follows/partials/flash.html", {"message": error.messages[0]}, status=422
-            )
-            response["HX-Retarget"] = "#flash"
-            response["HX-Reswap"] = "innerHTML"
-            return response
-        messages.error(request, error.messages[0])
-        return redirect(_next_url(request))
+        return flash(request, error.messages[0], status=422, fallback=home)
     if not request.htmx:
         if follow:
             messages.success(request, f"You follow {person.name} now.")
         else:
             messages.success(request, f"You no longer follow {person.name}.")
-        return redirect(_next_url(request))
-    counts = selectors.follow_counts(people=[person, request.user])
+        return redirect_back(request, home)
+    counts = selectors.people.follow_counts(people=[person, request.user])
     response = render(
         request,
         "follows/partials/follow_button.html",
-        {"person": person, "following": follow, "next": request.POST.get("next", "")},
+        {"person": person, "following": follow, "next": safe_next(request, "")},
     )
     # Counts shown anywhere on the page (profile header, lists) update from this event.
     return trigger_client_event(

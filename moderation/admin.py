@@ -1,5 +1,5 @@
-"""The moderation panel: the reports queue and the audit log, plus moderation actions attached to
-the Post, User and Industry admins registered by their own apps."""
+"""The moderation panel: the reports queue and the audit log, plus the moderation actions offered
+to the Post, User and Industry admins registered by their own apps."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -7,7 +7,7 @@ from django.db.models import Case, Value, When
 from django.utils.text import Truncator
 
 from accounts.models import Industry, User
-from core.admin import ViewOnlyAdminMixin
+from core.admin import ViewOnlyAdminMixin, admin_offer
 from moderation.admin_actions import (
     RemovedFilter,
     SuspendedFilter,
@@ -268,50 +268,26 @@ class AuditLogEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
 
 
-# Posts, people and industries are registered by their own apps; moderation adds its actions and
-# filters to whatever admin is registered for them, so those apps never import moderation.
-if not admin.site.is_registered(Post):
-
-    @admin.register(Post)
-    class PostAdmin(admin.ModelAdmin):
-        """A minimal Post admin, used only until the posts app registers its own."""
-
-        list_display = ["id", "author", "text", "created_at", "removed_at"]
-        list_select_related = ["author"]
-        search_fields = ["text", "author__username"]
-        readonly_fields = ["author", "in_reply_to", "repost_of", "created_at", "removed_at"]
-
-
-def _attach(model, *, actions, list_filter=(), permissions=None):
-    model_admin = admin.site._registry[model]
-    model_admin.actions = [*(model_admin.actions or ()), *actions]
-    model_admin.list_filter = [
-        *model_admin.list_filter,
-        *(f for f in list_filter if f not in model_admin.list_filter),
-    ]
-    # Actions declare permissions=["remove_post"] etc.; the admin asks the ModelAdmin for
-    # has_<name>_permission(request), which these apps' admins do not define themselves.
-    for name, perm in (permissions or {}).items():
-        setattr(
-            model_admin,
-            f"has_{name}_permission",
-            lambda request, perm=perm: request.user.has_perm(perm),
-        )
-
-
-_attach(
+# Posts, people and industries are registered by their own apps, whose admin classes take the
+# actions and filters offered here (core.admin.OfferedAdminMixin): those apps never import
+# moderation.
+REMOVE_POST = ("moderation.remove_post",)
+admin_offer(
     Post,
-    actions=[remove_posts, restore_posts],
+    actions=[(remove_posts, REMOVE_POST), (restore_posts, REMOVE_POST)],
     list_filter=[RemovedFilter],
-    permissions={"remove_post": "moderation.remove_post"},
 )
-_attach(
+admin_offer(
     User,
-    actions=[suspend_users, unsuspend_users, approve_users],
+    actions=[
+        (suspend_users, ("moderation.suspend_user",)),
+        (unsuspend_users, ("moderation.suspend_user",)),
+        (approve_users, ("moderation.approve_user",)),
+    ],
     list_filter=[SuspendedFilter],
-    permissions={
-        "suspend_user": "moderation.suspend_user",
-        "approve_user": "moderation.approve_user",
-    },
 )
-_attach(Industry, actions=[merge_industries])
+# Merging deletes the merged rows: it takes both change and delete permissions (admins).
+admin_offer(
+    Industry,
+    actions=[(merge_industries, ("accounts.change_industry", "accounts.delete_industry"))],
+)

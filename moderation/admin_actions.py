@@ -2,8 +2,10 @@
 
 Each is an ordinary admin action, (modeladmin, request, queryset), that first shows a confirmation
 page asking for a Reason (Django's intermediate-page pattern, as in delete_selected), then calls a
-moderation service once per selected object. moderation.admin attaches them to the registered
-PostAdmin, UserAdmin and IndustryAdmin, so accounts and posts need not import moderation.
+moderation service once per selected object. moderation.admin offers them to the
+PostAdmin, UserAdmin and IndustryAdmin (core.admin.admin_offer), so accounts and posts need not
+import moderation. Each checks its permission again (`require_perm`): the admin lists an action
+only for people allowed it, and a hand-made POST must not get further.
 """
 
 from collections.abc import Callable, Iterable
@@ -95,7 +97,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-@admin.action(description="Remove selected posts", permissions=["remove_post"])
+@admin.action(description="Remove selected posts")
 def remove_posts(modeladmin, request, queryset):
     require_perm(request, "moderation.remove_post")
     posts = list(queryset.select_related("author"))
@@ -125,7 +127,7 @@ def remove_posts(modeladmin, request, queryset):
     )
 
 
-@admin.action(description="Restore selected posts", permissions=["remove_post"])
+@admin.action(description="Restore selected posts")
 def restore_posts(modeladmin, request, queryset):
     require_perm(request, "moderation.remove_post")
     posts = list(queryset.select_related("author"))
@@ -162,7 +164,7 @@ def _people_action(*, name, description, permission, service, title, intro, done
     """An admin action on the selected people: a Reason + Confirm page, then `service` on each
     (which writes its own audit row). Suspend, unsuspend and approve differ only in these words."""
 
-    @admin.action(description=description, permissions=[permission])
+    @admin.action(description=description)
     def action(modeladmin, request, queryset):
         require_perm(request, f"moderation.{permission}")
         people = list(queryset)
@@ -245,9 +247,7 @@ class MergeIndustriesForm(ReasonForm):
         return target
 
 
-@admin.action(
-    description="Merge selected industries into another", permissions=["change", "delete"]
-)
+@admin.action(description="Merge selected industries into another")
 def merge_industries(modeladmin, request, queryset):
     # Merging deletes the merged rows, so it needs both change and delete permissions (admins).
     require_perm(request, "accounts.change_industry")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Industry, User
 from accounts.signals import user_visibility_changed
+from core.ratelimit import rate_limit_hit
 from moderation.models import AuditLogEntry, Report, post_snapshot
 from posts.models import Post
 from posts.services import replied_to_lock, replied_to_recount
@@ -71,9 +72,11 @@ def report_create(
     comment: str = "",
 ) -> Report:
     """Report a post or a person (exactly one). Nobody reports themselves or their own posts, and
-    a person has at most one open report per post or person."""
+    a person has at most one open report per post or person. Counts against the "report" rate
+    limit."""
     if (post is None) == (user is None):
         raise ValueError("Report either a post or a person, not both or neither.")
+    rate_limit_hit(scope="report", key=f"user:{reporter.pk}")
     if post is not None and post.author_id == reporter.pk:
         raise ValidationError("You cannot report your own post.", code="own_post")
     if user is not None and user.pk == reporter.pk:

@@ -1,27 +1,16 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import User
-from core.ratelimit import rate_limit
+from core.decorators import login_required
+from core.responses import redirect_back, safe_next
 from moderation.forms import ReportForm
 from moderation.services import report_create
 from posts.models import Post
 
 THANKS = "Thanks — a moderator will look at this."
-
-
-def _next_url(request) -> str:
-    """Where a plain (non-htmx) report goes back to: the page the person came from, if ours."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("home")
 
 
 def _report(request, *, post=None, person=None):
@@ -43,7 +32,7 @@ def _report(request, *, post=None, person=None):
                 if request.htmx:
                     return render(request, "moderation/partials/report_thanks.html")
                 messages.success(request, THANKS)
-                return redirect(_next_url(request))
+                return redirect_back(request, reverse("home"))
         status = 422
     if post is not None:
         action = reverse("moderation:report_post", args=[post.pk])
@@ -54,21 +43,19 @@ def _report(request, *, post=None, person=None):
         "post": post,
         "person": person,
         "action": action,
-        "next": _next_url(request),
+        "next": safe_next(request, reverse("home")),
     }
     template = "moderation/partials/report_form.html" if request.htmx else "moderation/report.html"
     return render(request, template, context, status=status)
 
 
 @login_required
-@rate_limit("report")
 def report_post(request, post_id):
     post = get_object_or_404(Post.objects.visible().select_related("author"), pk=post_id)
     return _report(request, post=post)
 
 
 @login_required
-@rate_limit("report")
 def report_user(request, username):
-    person = get_object_or_404(User.objects.active().named(username))
+    person = get_object_or_404(User.objects.visible().named(username))
     return _report(request, person=person)

@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from core.admin import ViewOnlyAdminMixin
+from core.admin import OfferedAdminMixin, ViewOnlyAdminMixin
 from posts.models import Hashtag, Like, Notification, Post
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(OfferedAdminMixin, admin.ModelAdmin):
     """Posts for moderators to find. Removing and restoring (with a reason and an audit entry)
-    are actions the moderation app attaches to this admin; posts never imports moderation."""
+    are actions the moderation app offers to this admin; posts never imports moderation."""
 
     list_display = ["id", "author", "text", "created_at", "in_reply_to", "repost_of", "removed_at"]
     list_filter = ["created_at"]

@@ -15,7 +15,8 @@ class PostForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    in_reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The id is read by the view with the site's one parser (core.query.form_id).
+    in_reply_to = forms.CharField(required=False, widget=forms.HiddenInput)
     client_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -26,3 +27,14 @@ class PostForm(forms.Form):
     def remaining(self) -> int:
         value = self.data.get("text", "") if self.is_bound else self.initial.get("text", "")
         return post_text.MAX_LENGTH - post_text.post_length(value or "")
+
+
+def reply_initial(*, reply_to, author) -> dict:
+    """What a compose box starts with: for a reply, the post it answers and "@username " of its
+    author (unless `author` answers themselves), as Twitter and Mastodon prefill it."""
+    if reply_to is None:
+        return {}
+    initial = {"in_reply_to": reply_to.pk}
+    if reply_to.author_id != author.pk:
+        initial["text"] = f"@{reply_to.author.username} "
+    return initial

@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 
-from accounts.models import hidden_people
+from accounts.models import hidden_from, visible_people
 
 
 def _count_of(queryset, field):
@@ -44,17 +44,18 @@ _CARD_POST_FIELDS = (
 CARD_FIELDS = (*_CARD_POST_FIELDS, *(f"repost_of__{field}" for field in _CARD_POST_FIELDS))
 
 
+def _visible() -> Q:
+    return Q(removed_at__isnull=True) & visible_people("author__")
+
+
 class PostQuerySet(models.QuerySet):
     def visible(self):
-        """Posts anyone may see: not removed by a moderator, author not suspended or deactivated.
+        """Posts anyone may see: not removed by a moderator, by someone who may be shown (not
+        suspended, deactivated or waiting for approval: `accounts.models.visible_people`).
 
         Every list of posts (timelines, profiles, threads, tags) goes through this one rule.
         """
-        return self.filter(
-            removed_at__isnull=True,
-            author__suspended_at__isnull=True,
-            author__is_active=True,
-        )
+        return self.filter(_visible())
 
     def visible_to(self, viewer):
         """visible(), plus what this viewer may see beyond it: their own posts removed by a
@@ -64,10 +65,7 @@ class PostQuerySet(models.QuerySet):
             return self.visible()
         if viewer.is_staff:
             return self.all()
-        return self.filter(
-            Q(removed_at__isnull=True, author__suspended_at__isnull=True, author__is_active=True)
-            | Q(author=viewer)
-        )
+        return self.filter(_visible() | Q(author=viewer))
 
     def counts_refresh(self) -> int:
         """Recount the likes, reposts and visible replies of these posts from their rows.
@@ -100,8 +98,8 @@ class PostQuerySet(models.QuerySet):
         """Less what `viewer` chose not to see (chain it after visible()): posts by people they
         block or who block them, by people they mute (with `mutes`), and reposts of such people's
         posts. Subqueries in the same statement: no extra query per page."""
-        return self.exclude(hidden_people(viewer, "author_id", mutes=mutes)).exclude(
-            hidden_people(viewer, "repost_of__author_id", mutes=mutes)
+        return self.exclude(hidden_from(viewer, "author_id", mutes=mutes)).exclude(
+            hidden_from(viewer, "repost_of__author_id", mutes=mutes)
         )
 
     def with_card_data(self, viewer=None):
@@ -242,14 +240,12 @@ class NotificationQuerySet(models.QuerySet):
     def visible(self):
         """Notifications whose actor can still be seen and whose post was not removed."""
         return self.filter(
-            Q(post__isnull=True) | Q(post__removed_at__isnull=True),
-            actor__is_active=True,
-            actor__suspended_at__isnull=True,
+            Q(post__isnull=True) | Q(post__removed_at__isnull=True), visible_people("actor__")
         )
 
     def without_hidden_people(self, viewer):
         """Less notifications caused by people `viewer` blocks or is blocked by."""
-        return self.exclude(hidden_people(viewer, "actor_id", mutes=False))
+        return self.exclude(hidden_from(viewer, "actor_id", mutes=False))
 
     def unread(self):
         return self.filter(read_at__isnull=True)

@@ -2,10 +2,10 @@
 
 from django.db import connection
 
+from core.paging import PAGE_SIZE, Page, keyset_page
 from posts import text as post_text
-from posts.models import Hashtag, Notification, Post
+from posts.models import Notification, Post
 
-PAGE_SIZE = 20
 MAX_ANCESTORS = 50
 MAX_REPLIES = 100
 
@@ -53,36 +53,27 @@ def post_conversation(*, post: Post, viewer) -> tuple[list[Post], list[Post]]:
     return ancestors, replies
 
 
-def tag_posts(*, tag: str, viewer, before: int | None = None, limit: int = PAGE_SIZE):
+def tag_posts(*, tag: str, viewer, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
     """Visible posts with hashtag `tag` (any case), newest first, `limit` of them below id
-    `before`. Returns (posts, next_before) where next_before is None on the last page.
-    """
+    `before`."""
     posts = (
         Post.objects.visible()
         .without_hidden_people(viewer)
         .with_card_data(viewer)
         .filter(hashtags__name=post_text.hashtag_key(tag))
     )
-    if before is not None:
-        posts = posts.filter(id__lt=before)
-    return _page(posts, limit)
+    return keyset_page(posts, before=before, limit=limit)
 
 
-def hashtag_exists(tag: str) -> bool:
-    return Hashtag.objects.filter(name=post_text.hashtag_key(tag)).exists()
-
-
-def notifications_for(*, user, before: int | None = None, limit: int = PAGE_SIZE):
-    """`user`'s visible notifications, newest first, keyset-paginated like tag_posts."""
+def notifications_for(*, user, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
+    """`user`'s visible notifications, newest first, `limit` of them below id `before`."""
     notifications = (
         Notification.objects.visible()
         .without_hidden_people(user)
         .filter(recipient=user)
         .select_related("actor", "post", "post__author")
     )
-    if before is not None:
-        notifications = notifications.filter(id__lt=before)
-    return _page(notifications, limit)
+    return keyset_page(notifications, before=before, limit=limit)
 
 
 def notifications_unread_count(*, user) -> int:
@@ -93,10 +84,3 @@ def notifications_unread_count(*, user) -> int:
         .filter(recipient=user)
         .count()
     )
-
-
-def _page(queryset, limit: int):
-    # One row more than asked tells whether there is a next page without a COUNT query.
-    rows = list(queryset.order_by("-id")[: limit + 1])
-    next_before = rows[limit - 1].pk if len(rows) > limit else None
-    return rows[:limit], next_before

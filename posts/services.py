@@ -10,6 +10,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.models import Block
+from accounts.services import block_check
+from core.ratelimit import rate_limit_hit
 from posts import text as post_text
 from posts.models import Hashtag, Like, Notification, Post
 from posts.signals import post_created
@@ -64,31 +66,32 @@ def replied_to_recount(post: Post) -> None:
         Post.objects.filter(pk=post.in_reply_to_id).counts_refresh()
 
 
-def counts_before_user_delete(sender, *, user, **kwargs):
-    """Receiver of accounts' user_deleting: the posts whose counts the account is in (what it
-    liked, reposted and replied to) are recounted once it is gone."""
+def posts_counting(*, user) -> set[int]:
+    """Ids of the posts whose stored counts include something of `user`'s: what they liked,
+    reposted and replied to. Read before an account is deleted, recounted after."""
     liked = Like.objects.filter(user=user).values_list("post_id", flat=True)
     touched = Post.objects.filter(author=user).values_list("repost_of_id", "in_reply_to_id")
-    ids = set(liked) | {post_id for pair in touched for post_id in pair if post_id}
-
-    def recount():
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), 500):
-            Post.objects.filter(pk__in=ordered[start : start + 500]).counts_refresh()
-
-    return recount
+    return set(liked) | {post_id for pair in touched for post_id in pair if post_id}
 
 
-def counts_after_visibility_change(sender, *, user, **kwargs) -> None:
-    """Receiver of accounts' user_visibility_changed: recount the replies of the posts `user`
-    replied to, now that their replies are hidden (or shown again)."""
-    replied_to = Post.objects.filter(author=user, in_reply_to__isnull=False)
+def counts_refresh_ids(ids) -> None:
+    """Recount the posts with these ids, in id order (the order every post lock is taken in)
+    and in batches, so no statement locks thousands of rows at once."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        Post.objects.filter(pk__in=ordered[start : start + 500]).counts_refresh()
+
+
+def replies_recount(*, author) -> None:
+    """Recount the replies of the posts `author` replied to, after `author`'s posts were hidden
+    or shown again (a suspension, a deactivation, or their end)."""
+    replied_to = Post.objects.filter(author=author, in_reply_to__isnull=False)
     Post.objects.filter(pk__in=replied_to.values("in_reply_to_id")).counts_refresh()
 
 
 def _check_can_write(user) -> None:
-    if not user.is_active or user.is_suspended:
-        raise PermissionDenied("Suspended accounts cannot post.")
+    if not user.is_visible:
+        raise PermissionDenied("Suspended or pending accounts cannot post.")
 
 
 def _visible_original(post: Post) -> Post:
@@ -108,6 +111,7 @@ def post_create(
 
     Mentions and hashtags are stored with it; the replied-to author and the mentioned people are
     notified; post_created is sent. The same `client_token` twice gives back the first post.
+    Each new post counts against the "post" rate limit.
     """
     _check_can_write(author)
     if client_token is not None:
@@ -120,8 +124,9 @@ def post_create(
         raise ValidationError({"text": error}) from None
     if in_reply_to is not None:
         in_reply_to = _visible_original(in_reply_to)
-        _check_can_reply(author, in_reply_to.author)
+        block_check(actor=author, other=in_reply_to.author, action="reply to")
 
+    rate_limit_hit(scope="post", key=f"user:{author.pk}")
     mentioned = _mentioned_users(post_text.extract_mentions(text))
     post = Post(
         author=author,
@@ -162,26 +167,11 @@ def post_create(
     return post
 
 
-def _check_can_reply(author, replied_to) -> None:
-    for block in Block.objects.between(author, replied_to):
-        if block.blocker_id == author.pk:
-            raise ValidationError(
-                "You block @%(username)s: unblock them to reply to them.",
-                code="blocking",
-                params={"username": replied_to.username},
-            )
-        raise ValidationError(
-            "You can't reply to @%(username)s: they have blocked you.",
-            code="blocked",
-            params={"username": replied_to.username},
-        )
-
-
 def _mentioned_users(names: list[str]) -> list:
     """Active accounts among the lower-cased `names`, in the order they were mentioned."""
     if not names:
         return []
-    found = {user.username.lower(): user for user in User.objects.active().named(*names)}
+    found = {user.username.lower(): user for user in User.objects.visible().named(*names)}
     return [found[name] for name in names if name in found]
 
 
@@ -199,7 +189,9 @@ def post_delete(*, post: Post, user) -> None:
 
 @transaction.atomic
 def like_create(*, user, post: Post) -> Like:
-    """`user` likes `post` (the original, when given a repost) once; its author is notified."""
+    """`user` likes `post` (the original, when given a repost) once; its author is notified.
+    Liking, unliking, reposting and undoing reposts count against the "like" rate limit."""
+    rate_limit_hit(scope="like", key=f"user:{user.pk}")
     _check_can_write(user)
     post = _visible_original(post)
     like, created = _get_or_create(Like, user=user, post=post)
@@ -214,6 +206,7 @@ def like_create(*, user, post: Post) -> Like:
 @transaction.atomic
 def like_delete(*, user, post: Post) -> None:
     """Take back a like, and the unread notification it caused."""
+    rate_limit_hit(scope="like", key=f"user:{user.pk}")
     target_id = post.repost_of_id or post.pk
     if Like.objects.filter(user=user, post_id=target_id).delete()[0]:
         count_add(target_id, "like_count", -1)
@@ -226,6 +219,7 @@ def repost_create(*, user, post: Post) -> Post:
 
     Sends post_created, so the repost reaches followers' timelines; the author is notified.
     """
+    rate_limit_hit(scope="like", key=f"user:{user.pk}")
     _check_can_write(user)
     original = _visible_original(post)
     repost, created = _get_or_create(Post, author=user, repost_of=original)
@@ -241,6 +235,7 @@ def repost_create(*, user, post: Post) -> Post:
 @transaction.atomic
 def repost_delete(*, user, post: Post) -> None:
     """Undo a repost: its Post goes (and with it its place in timelines)."""
+    rate_limit_hit(scope="like", key=f"user:{user.pk}")
     target_id = post.repost_of_id or post.pk
     _, deleted = Post.objects.filter(author=user, repost_of_id=target_id).delete()
     if deleted.get("posts.Post"):

@@ -1,48 +1,19 @@
-from functools import wraps
-from urllib.parse import quote
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
+from django_htmx.http import reswap, retarget, trigger_client_event
 
-from core.ratelimit import rate_limit
+from core.decorators import login_required
+from core.paging import next_page_url
+from core.query import form_id, query_id
+from core.responses import redirect_back
 from posts import selectors, services
-from posts.forms import PostForm
+from posts.forms import PostForm, reply_initial
 from posts.models import Post
 from posts.templatetags.posts import compose_context
-
-
-def login_required(view):
-    """Like Django's, but an htmx request is sent to the login page as a whole page (HX-Redirect)
-    rather than having the login form swapped into the middle of the current one."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        if request.htmx:
-            next_url = request.htmx.current_url_abs_path or "/"
-            login_url = f"{reverse('accounts:login')}?next={quote(next_url, safe='/')}"
-            return HttpResponseClientRedirect(login_url)
-        return redirect_to_login(request.get_full_path())
-
-    return wrapped
-
-
-def _back(request, fallback: str):
-    """Where a plain (no-JavaScript) form sends the person afterwards: the page they came from."""
-    next_url = request.POST.get("next") or request.GET.get("next")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(fallback)
 
 
 def _card(post_id: int, viewer) -> Post:
@@ -51,7 +22,6 @@ def _card(post_id: int, viewer) -> Post:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-@rate_limit("post")
 def compose(request):
     """GET: the compose page (for people without JavaScript). POST: write a post or a reply.
 
@@ -59,17 +29,18 @@ def compose(request):
     hx-target) and a fresh form out of band; errors come back as the form with status 422.
     """
     reply_to = None
-    reply_id = request.POST.get("in_reply_to") or request.GET.get("in_reply_to")
-    if reply_id and str(reply_id).isdigit():
+    reply_asked = bool(request.POST.get("in_reply_to") or request.GET.get("in_reply_to"))
+    reply_id = form_id(request, "in_reply_to")
+    if reply_id is not None:
         reply_to = Post.objects.visible().select_related("author").filter(pk=reply_id).first()
     if request.method == "GET":
-        form = PostForm(initial=_reply_initial(reply_to, request.user))
+        form = PostForm(initial=reply_initial(reply_to=reply_to, author=request.user))
         return _compose_page(request, form, reply_to)
 
     form = PostForm(request.POST)
     post = None
     if form.is_valid():
-        if reply_id and reply_to is None:
+        if reply_asked and reply_to is None:
             form.add_error("text", "The post you are replying to is no longer available.")
         else:
             try:
@@ -98,7 +69,7 @@ def compose(request):
         )
         return trigger_client_event(response, "post-created", {"id": post.pk})
     if request.htmx:
-        fresh = PostForm(initial=_reply_initial(reply_to, request.user))
+        fresh = PostForm(initial=reply_initial(reply_to=reply_to, author=request.user))
         context = compose_context(form=fresh, user=request.user, reply_to=reply_to, oob=True)
         context["post"] = _card(post.pk, request.user)
         response = render(request, "posts/partials/created.html", context)
@@ -120,18 +91,9 @@ def reply_form(request, pk):
         )
     if not request.htmx:
         return redirect(f"{reverse('posts:create')}?in_reply_to={reply_to.pk}")
-    form = PostForm(initial=_reply_initial(reply_to, request.user))
+    form = PostForm(initial=reply_initial(reply_to=reply_to, author=request.user))
     context = compose_context(form=form, user=request.user, reply_to=reply_to, inline=True)
     return render(request, "posts/partials/compose_form.html", context)
-
-
-def _reply_initial(reply_to, user):
-    if reply_to is None:
-        return {}
-    initial = {"in_reply_to": reply_to.pk}
-    if reply_to.author_id != user.pk:
-        initial["text"] = f"@{reply_to.author.username} "
-    return initial
 
 
 def _compose_page(request, form, reply_to):
@@ -177,7 +139,7 @@ def delete(request, pk):
         # An empty 200: the card swaps itself out (hx-swap="outerHTML" with nothing).
         return trigger_client_event(HttpResponse(""), "post-deleted", {"id": pk})
     messages.success(request, "Your post was deleted.")
-    return _back(request, reverse("home"))
+    return redirect_back(request, reverse("home"))
 
 
 def _toggle(request, pk, *, on, off, template):
@@ -194,12 +156,11 @@ def _toggle(request, pk, *, on, off, template):
         return render(
             request, template, {"post": card.shown, "card": card, "next": request.POST.get("next")}
         )
-    return _back(request, reverse("home"))
+    return redirect_back(request, reverse("home"))
 
 
 @require_POST
 @login_required
-@rate_limit("like")
 def like(request, pk):
     """Like (state=on) or unlike (state=off) a post; htmx gets the button back."""
     return _toggle(
@@ -213,7 +174,6 @@ def like(request, pk):
 
 @require_POST
 @login_required
-@rate_limit("like")
 def repost(request, pk):
     """Repost (state=on) or undo the repost (state=off); htmx gets the button back."""
     return _toggle(
@@ -228,10 +188,10 @@ def repost(request, pk):
 @require_GET
 def tag(request, tag):
     """/tags/<tag>/: posts with the hashtag, newest first; "More" loads the next page."""
-    before = request.GET.get("before")
-    before = int(before) if before and before.isdigit() else None
-    posts, next_before = selectors.tag_posts(tag=tag, viewer=request.user, before=before)
-    context = {"tag": tag, "posts": posts, "next_before": next_before}
+    before = query_id(request, "before")
+    page = selectors.tag_posts(tag=tag, viewer=request.user, before=before)
+    path = reverse("posts:tag", args=[tag])
+    context = {"tag": tag, "posts": page.items, "next_url": next_page_url(request, path, page)}
     if request.htmx and before is not None:
         return render(request, "posts/tag.html#tag-page", context)
     return render(request, "posts/tag.html", context)
@@ -241,12 +201,12 @@ def tag(request, tag):
 @login_required
 def notifications(request):
     """/notifications/: newest first; opening the first page marks everything shown as read."""
-    before = request.GET.get("before")
-    before = int(before) if before and before.isdigit() else None
-    items, next_before = selectors.notifications_for(user=request.user, before=before)
-    if items:
-        services.notifications_mark_read(user=request.user, up_to_id=items[0].pk)
-    context = {"notifications": items, "next_before": next_before}
+    before = query_id(request, "before")
+    page = selectors.notifications_for(user=request.user, before=before)
+    if page.items:
+        services.notifications_mark_read(user=request.user, up_to_id=page.items[0].pk)
+    path = reverse("posts:notifications")
+    context = {"notifications": page.items, "next_url": next_page_url(request, path, page)}
     if request.htmx and before is not None:
         return render(request, "posts/notifications.html#notification-page", context)
     return render(request, "posts/notifications.html", context)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from posts import selectors
 from posts import text as post_text
-from posts.forms import PostForm
+from posts.forms import PostForm, reply_initial
 
 register = template.Library()
 
@@ -63,12 +63,7 @@ def compose_context(*, form, user, reply_to=None, htmx=True, oob=False, inline=F
 def compose_form(context, reply_to=None, htmx=True):
     """A fresh compose box; with `reply_to`, a reply box pre-filled with "@author "."""
     user = context["user"]
-    initial = {}
-    if reply_to is not None:
-        initial["in_reply_to"] = reply_to.pk
-        if reply_to.author_id != user.pk:
-            initial["text"] = f"@{reply_to.author.username} "
-    form = PostForm(initial=initial)
+    form = PostForm(initial=reply_initial(reply_to=reply_to, author=user))
     result = compose_context(form=form, user=user, reply_to=reply_to, htmx=htmx)
     result["request"] = context.get("request")
     result["csrf_token"] = context.get("csrf_token")

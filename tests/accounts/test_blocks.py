@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts import services
-from accounts.models import Block, Mute, User, hidden_people
+from accounts.models import Block, Mute, User, hidden_from
 from core.ratelimit import RateLimited
 from follows.models import Follow, TimelineEntry
 from follows.services import follow_create
@@ -54,7 +54,7 @@ def test_hidden_people_are_those_i_block_who_block_me_and_with_mutes_those_i_mut
     Mute.objects.create(muter=ana, muted=emil)
 
     def hidden(**options):
-        return set(User.objects.filter(hidden_people(ana, **options)))
+        return set(User.objects.filter(hidden_from(ana, **options)))
 
     assert hidden(mutes=False) == {ben, cleo}
     assert hidden() == {ben, cleo, emil}

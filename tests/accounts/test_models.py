@@ -31,7 +31,7 @@ def test_active_people_exclude_suspended_deactivated_and_pending():
     UserFactory(is_active=False)
     UserFactory(awaiting_approval=True)
 
-    assert list(User.objects.active()) == [visible]
+    assert list(User.objects.visible()) == [visible]
 
 
 def test_emails_are_unique_ignoring_case_but_many_people_may_have_none():

@@ -17,7 +17,12 @@ def set_mode(mode: str) -> None:
 
 
 def signup(**kwargs) -> User:
-    values = {"username": "newbie", "email": "newbie@example.com", "password": "a long pass 42"}
+    values = {
+        "username": "newbie",
+        "email": "newbie@example.com",
+        "password": "a long pass 42",
+        "address": "203.0.113.9",
+    }
     return services.user_signup(**{**values, **kwargs})
 
 

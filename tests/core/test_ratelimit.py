@@ -7,8 +7,7 @@ from django.db import connection
 from core import ratelimit
 from core.models import RateLimitWindow
 from core.ratelimit import Rate, RateLimited, client_ip, rate_limit_hit
-
-pytestmark = pytest.mark.urls("tests.core.ratelimit_urls")
+from posts.models import Post
 
 
 @pytest.mark.parametrize(
@@ -36,24 +35,26 @@ def test_the_action_past_the_limit_is_refused_with_the_wait(db, settings):
     rate_limit_hit(scope="post", key="user:2")  # someone else is not affected
 
 
-def test_over_the_limit_a_page_says_when_to_try_again(client, db, settings):
+def test_over_the_limit_a_page_says_when_to_try_again(client_logged_in, settings):
+    """The limit is counted by the service (post_create); the page comes from the middleware."""
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "1/1h"}
-    assert client.post("/limited/").status_code == 200
+    assert client_logged_in.post("/compose/", {"text": "one"}).status_code == 302
 
-    response = client.post("/limited/")
+    response = client_logged_in.post("/compose/", {"text": "two"})
 
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "too many times" in response.content.decode()
     assert "<html" in response.content.decode()
-    assert client.get("/limited/").status_code == 200  # only POSTs count
+    assert client_logged_in.get("/compose/").status_code == 200  # only posting counts
+    assert Post.objects.count() == 1
 
 
-def test_over_the_limit_htmx_gets_a_message_for_the_flash_area(client, db, settings):
+def test_over_the_limit_htmx_gets_a_message_for_the_flash_area(client_logged_in, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "post": "1/1h"}
-    client.post("/limited/", headers={"HX-Request": "true"})
+    client_logged_in.post("/compose/", {"text": "one"}, headers={"HX-Request": "true"})
 
-    response = client.post("/limited/", headers={"HX-Request": "true"})
+    response = client_logged_in.post("/compose/", {"text": "two"}, headers={"HX-Request": "true"})
 
     assert response.status_code == 429
     assert response["HX-Retarget"] == "#flash"

@@ -146,8 +146,8 @@ def test_the_new_posts_bar_does_not_count_muted_posts(me, troll):
     post_published(troll, text="noise")
     mute_create(muter=me, muted=troll)
 
-    assert selectors.home_newer_count(user=me, after=first.id) == 0
-    assert selectors.home_newer(user=me, after=first.id).items == []
+    assert selectors.timelines.home_newer_count(user=me, after=first.id) == 0
+    assert selectors.timelines.home_newer(user=me, after=first.id).items == []
 
 
 def test_suggestions_leave_out_blocked_people(me, troll):
@@ -156,7 +156,7 @@ def test_suggestions_leave_out_blocked_people(me, troll):
     blocker = UserFactory()
     block_create(blocker=blocker, blocked=me)
 
-    people = [s.person for s in selectors.suggested_people(user=me, limit=10)]
+    people = [s.person for s in selectors.suggestions.suggested_people(user=me, limit=10)]
 
     assert other in people
     assert troll not in people and blocker not in people

@@ -13,7 +13,7 @@ def test_seed_demo_people_follow_each_other_and_have_filled_timelines():
 
     maya = User.objects.get(username="maya")
     assert Follow.objects.filter(follower=maya).count() == 4
-    timeline = selectors.home_timeline(user=maya).items
+    timeline = selectors.timelines.home_timeline(user=maya).items
     authors = {post.author.username for post in timeline}
     assert {"maya", "aiko", "sam", "jonas", "leo"} <= authors
     assert "priya" not in authors  # maya does not follow her
@@ -36,11 +36,11 @@ def test_rebuild_timelines_restores_a_timeline_from_follows_and_posts():
     maya, jonas, stranger = UserFactory(), UserFactory(), UserFactory()
     FollowFactory(follower=maya, followee=jonas)  # bulk-loaded: no timeline rows yet
     posts = [PostFactory(author=jonas), PostFactory(author=maya), PostFactory(author=stranger)]
-    assert not selectors.home_timeline(user=maya).items
+    assert not selectors.timelines.home_timeline(user=maya).items
 
     call_command("rebuild_timelines", maya.username, verbosity=0)
 
-    assert [post.id for post in selectors.home_timeline(user=maya).items] == [
+    assert [post.id for post in selectors.timelines.home_timeline(user=maya).items] == [
         posts[1].id,
         posts[0].id,
     ]

@@ -2,6 +2,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from core.query import parse_id_pair
 from follows import selectors
 from follows.models import Follow, TimelineEntry
 from follows.services import follow_create
@@ -31,7 +32,7 @@ def test_home_timeline_has_own_followed_and_reposted_posts_newest_first(maya):
     post_published(stranger)
     jonas_reposts_leo = post_published(jonas, text="", repost_of=by_leo)
 
-    page = selectors.home_timeline(user=maya)
+    page = selectors.timelines.home_timeline(user=maya)
 
     assert ids(page) == [jonas_reposts_leo.id, mine.id, by_jonas.id]
     assert page.next_before is None
@@ -48,7 +49,7 @@ def test_home_timeline_hides_removed_posts_and_suspended_people(maya):
     removed.save()
     User.objects.filter(pk=leo.pk).update(suspended_at=timezone.now())
 
-    page = selectors.home_timeline(user=maya)
+    page = selectors.timelines.home_timeline(user=maya)
 
     assert ids(page) == [kept.id]
     assert by_leo.id not in ids(page)
@@ -59,10 +60,10 @@ def test_home_timeline_pages_have_no_duplicates_or_gaps_when_posts_arrive_betwee
     follow_create(follower=maya, followee=jonas)
     posts = [post_published(jonas) for _ in range(45)]
 
-    first = selectors.home_timeline(user=maya)
+    first = selectors.timelines.home_timeline(user=maya)
     arrived = [post_published(jonas) for _ in range(5)]
-    second = selectors.home_timeline(user=maya, before=first.next_before)
-    third = selectors.home_timeline(user=maya, before=second.next_before)
+    second = selectors.timelines.home_timeline(user=maya, before=first.next_before)
+    third = selectors.timelines.home_timeline(user=maya, before=second.next_before)
 
     seen = ids(first) + ids(second) + ids(third)
     assert [len(first.items), len(second.items), len(third.items)] == [20, 20, 5]
@@ -79,7 +80,7 @@ def test_a_page_with_hidden_posts_still_fills_from_spare_ids(maya):
         post.removed_at = timezone.now()
         post.save()
 
-    page = selectors.home_timeline(user=maya)
+    page = selectors.timelines.home_timeline(user=maya)
 
     assert ids(page) == [post.id for post in reversed(posts[5:25])]
 
@@ -94,7 +95,7 @@ def test_pages_older_than_the_stored_timeline_come_from_the_posts_table(maya, se
 
     pages, before = [], None
     while True:
-        page = selectors.home_timeline(user=maya, before=before)
+        page = selectors.timelines.home_timeline(user=maya, before=before)
         pages.append(ids(page))
         before = page.next_before
         if before is None:
@@ -110,10 +111,10 @@ def test_older_posts_of_someone_followed_beyond_the_backfill_still_come(maya, se
     posts = [PostFactory(author=jonas) for _ in range(30)]
     follow_create(follower=maya, followee=jonas)
 
-    first = selectors.home_timeline(user=maya)
+    first = selectors.timelines.home_timeline(user=maya)
     assert ids(first) == [post.id for post in reversed(posts[-5:])]  # the stored part
     # Scrolling on continues below the stored rows from the posts table.
-    older = selectors.home_timeline(user=maya, before=first.items[-1].id)
+    older = selectors.timelines.home_timeline(user=maya, before=first.items[-1].id)
 
     assert ids(older) == [post.id for post in reversed(posts[5:25])]
 
@@ -122,12 +123,12 @@ def test_newer_posts_are_counted_and_fetched_after_an_id(maya):
     jonas = UserFactory()
     follow_create(follower=maya, followee=jonas)
     seen = post_published(jonas)
-    assert selectors.home_newer_count(user=maya, after=seen.id) == 0
+    assert selectors.timelines.home_newer_count(user=maya, after=seen.id) == 0
 
     new = [post_published(jonas), post_published(maya)]
 
-    assert selectors.home_newer_count(user=maya, after=seen.id) == 2
-    assert [post.id for post in selectors.home_newer(user=maya, after=seen.id).items] == [
+    assert selectors.timelines.home_newer_count(user=maya, after=seen.id) == 2
+    assert [post.id for post in selectors.timelines.home_newer(user=maya, after=seen.id).items] == [
         new[1].id,
         new[0].id,
     ]
@@ -141,7 +142,7 @@ def test_public_timeline_has_everyones_visible_posts():
     PostFactory(removed_at=timezone.now())
     PostFactory(author=UserFactory(suspended_at=timezone.now()))
 
-    page = selectors.public_timeline()
+    page = selectors.timelines.public_timeline()
 
     assert ids(page) == [visible[1].id, visible[0].id]
 
@@ -151,7 +152,7 @@ def test_industry_timeline_has_posts_of_people_in_that_industry():
     in_sound = PostFactory(author=UserFactory(industry=sound))
     PostFactory(author=UserFactory(industry=music))
 
-    page = selectors.industry_timeline(industry=sound)
+    page = selectors.timelines.industry_timeline(industry=sound)
 
     assert ids(page) == [in_sound.id]
 
@@ -171,7 +172,7 @@ def test_directory_combines_industry_location_openness_and_search():
         username="zed", bio="foley", industry=sound, location="berlin", open_to_collaborate=True
     )  # does not match the search
 
-    page = selectors.people_directory(
+    page = selectors.people.people_directory(
         industry=sound, location="BERLIN", open_to_collaborate=True, q="may"
     )
 
@@ -184,7 +185,7 @@ def test_directory_search_looks_at_names_usernames_and_bios():
     by_bio = UserFactory(bio="Foley artist in Lyon")
     UserFactory(username="other", display_name="Other", bio="mixing")
 
-    found = {person.pk for person in selectors.people_directory(q="foley").items}
+    found = {person.pk for person in selectors.people.people_directory(q="foley").items}
 
     assert found == {by_username.pk, by_name.pk, by_bio.pk}
 
@@ -196,7 +197,7 @@ def test_directory_lists_the_most_recently_active_first_and_hides_suspended():
     PostFactory(author=early)  # early posted last
     UserFactory(suspended_at=timezone.now())
 
-    people = selectors.people_directory().items
+    people = selectors.people.people_directory().items
 
     assert [person.pk for person in people] == [early.pk, late.pk, quiet.pk]
 
@@ -206,13 +207,9 @@ def test_directory_pages_by_keyset_without_duplicates():
     for person in people[:10]:
         PostFactory(author=person)
 
-    first = selectors.people_directory(limit=10)
-    second = selectors.people_directory(
-        limit=10, before=selectors.parse_people_cursor(first.next_before)
-    )
-    third = selectors.people_directory(
-        limit=10, before=selectors.parse_people_cursor(second.next_before)
-    )
+    first = selectors.people.people_directory(limit=10)
+    second = selectors.people.people_directory(limit=10, before=parse_id_pair(first.next_before))
+    third = selectors.people.people_directory(limit=10, before=parse_id_pair(second.next_before))
 
     seen = [person.pk for page in (first, second, third) for person in page.items]
     assert len(seen) == 25 and set(seen) == {person.pk for person in people}
@@ -223,7 +220,7 @@ def test_directory_cards_know_whom_the_viewer_follows(maya):
     jonas, leo = UserFactory(), UserFactory()
     FollowFactory(follower=maya, followee=jonas)
 
-    people = {person.pk: person for person in selectors.people_directory(viewer=maya).items}
+    people = {person.pk: person for person in selectors.people.people_directory(viewer=maya).items}
 
     assert people[jonas.pk].viewer_follows is True
     assert people[leo.pk].viewer_follows is False
@@ -235,7 +232,9 @@ def test_industries_count_their_active_people():
     UserFactory(industry=sound)
     UserFactory(industry=sound, suspended_at=timezone.now())
 
-    counts = {industry.slug: industry.people for industry in selectors.industries_with_counts()}
+    counts = {
+        industry.slug: industry.people for industry in selectors.people.industries_with_counts()
+    }
 
     assert counts["sound"] == 2
 
@@ -250,9 +249,11 @@ def test_followers_and_following_pages_newest_follow_first_without_suspended(may
     FollowFactory(follower=UserFactory(suspended_at=timezone.now()), followee=maya)
     FollowFactory(follower=maya, followee=fans[0])
 
-    followers = selectors.followers_page(person=maya, viewer=maya, limit=2)
-    rest = selectors.followers_page(person=maya, viewer=maya, limit=2, before=followers.next_before)
-    following = selectors.following_page(person=maya)
+    followers = selectors.people.followers_page(person=maya, viewer=maya, limit=2)
+    rest = selectors.people.followers_page(
+        person=maya, viewer=maya, limit=2, before=followers.next_before
+    )
+    following = selectors.people.following_page(person=maya)
 
     assert [p.pk for p in followers.items + rest.items] == [f.pk for f in reversed(fans)]
     assert rest.next_before is None
@@ -266,7 +267,7 @@ def test_follow_counts_count_active_people():
     FollowFactory(follower=UserFactory(suspended_at=timezone.now()), followee=maya)
     FollowFactory(follower=maya, followee=jonas)
 
-    counts = selectors.follow_counts(people=[maya, jonas])
+    counts = selectors.people.follow_counts(people=[maya, jonas])
 
     assert counts == {maya.pk: (1, 1), jonas.pk: (1, 1)}
 
@@ -287,7 +288,7 @@ def test_suggestions_come_by_industry_then_location_then_people_followed_by_foll
     same_city = UserFactory(location="berlin")
     UserFactory(industry=sound, suspended_at=timezone.now())  # never suggested
 
-    suggestions = selectors.suggested_people(user=maya, limit=3)
+    suggestions = selectors.suggestions.suggested_people(user=maya, limit=3)
 
     assert [(s.person.pk, s.reason) for s in suggestions] == [
         (same_industry.pk, "Also in Sound design"),
@@ -300,16 +301,18 @@ def test_a_close_knit_circle_still_suggests_who_its_members_follow():
     """More than SUGGESTION_POOL followees who all follow each other (and the viewer) outrank
     anyone new by followers among followees; the newcomer must still come through."""
     maya = UserFactory()
-    circle = UserFactory.create_batch(selectors.SUGGESTION_POOL + 5)
+    circle = UserFactory.create_batch(selectors.suggestions.SUGGESTION_POOL + 5)
     rows = [Follow(follower=maya, followee=member) for member in circle]
     rows += [Follow(follower=a, followee=b) for a in circle for b in [maya, *circle] if a != b]
     newcomer = UserFactory()
     rows += [Follow(follower=member, followee=newcomer) for member in circle[:7]]
     Follow.objects.bulk_create(rows)
-    for _ in range(selectors.SUGGESTION_POOL + 5):  # more recently active than the newcomer
+    for _ in range(
+        selectors.suggestions.SUGGESTION_POOL + 5
+    ):  # more recently active than the newcomer
         PostFactory(author=UserFactory())
 
-    suggestions = selectors.suggested_people(user=maya, limit=1)
+    suggestions = selectors.suggestions.suggested_people(user=maya, limit=1)
 
     assert [(s.person, s.reason) for s in suggestions] == [
         (newcomer, "Followed by 7 people you follow")
@@ -322,7 +325,7 @@ def test_suggestions_never_include_yourself_or_people_you_follow():
     FollowFactory(follower=maya, followee=followed)
     other = UserFactory(location="Berlin")
 
-    suggested = [s.person.pk for s in selectors.suggested_people(user=maya, limit=10)]
+    suggested = [s.person.pk for s in selectors.suggestions.suggested_people(user=maya, limit=10)]
 
     assert suggested == [other.pk]
 
@@ -333,7 +336,7 @@ def test_a_newcomer_without_industry_or_place_gets_active_people():
     PostFactory(author=poster)
     quiet = UserFactory()
 
-    suggestions = selectors.suggested_people(user=maya, limit=2)
+    suggestions = selectors.suggestions.suggested_people(user=maya, limit=2)
 
     assert [(s.person.pk, s.reason) for s in suggestions] == [
         (poster.pk, "Posting recently"),
@@ -347,6 +350,6 @@ def test_one_follower_in_common_is_singular():
     FollowFactory(follower=maya, followee=friend)
     FollowFactory(follower=friend, followee=other)
 
-    reasons = {s.person.pk: s.reason for s in selectors.suggested_people(user=maya)}
+    reasons = {s.person.pk: s.reason for s in selectors.suggestions.suggested_people(user=maya)}
 
     assert reasons[other.pk] == "Followed by 1 person you follow"

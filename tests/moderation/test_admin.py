@@ -214,7 +214,7 @@ def test_dismiss_closes_reports_and_leaves_targets_alone(
 
     assert set(Report.objects.values_list("status", flat=True)) == {"dismissed"}
     assert Post.objects.visible().filter(pk=maya_post.pk).exists()
-    assert User.objects.active().filter(pk=maya.pk).exists()
+    assert User.objects.visible().filter(pk=maya.pk).exists()
     assert AuditLogEntry.objects.filter(action="report_dismissed").count() == 2
 
 

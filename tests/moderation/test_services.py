@@ -171,7 +171,7 @@ def test_user_suspend_hides_the_person_and_their_posts_and_resolves_reports(
 
     maya.refresh_from_db()
     assert maya.suspended_at is not None
-    assert not User.objects.active().filter(pk=maya.pk).exists()
+    assert not User.objects.visible().filter(pk=maya.pk).exists()
     assert not Post.objects.visible().filter(author=maya).exists()
     assert Post.objects.filter(author=maya).count() == 2  # nothing deleted
     other_post_report.refresh_from_db()
@@ -215,7 +215,7 @@ def test_user_unsuspend_restores_everything(moderator, maya, maya_post):
 
     user_unsuspend(moderator=moderator, user=maya, reason="Mistake")
 
-    assert User.objects.active().filter(pk=maya.pk).exists()
+    assert User.objects.visible().filter(pk=maya.pk).exists()
     assert Post.objects.visible().filter(pk=maya_post.pk).exists()
     assert AuditLogEntry.objects.first().action == "user_unsuspended"
     with pytest.raises(ValidationError) as error:
@@ -230,12 +230,12 @@ def test_user_approve_lets_the_person_in_emails_them_and_logs_it(
     moderator, mailoutbox, django_capture_on_commit_callbacks
 ):
     pending = UserFactory(username="newbie", awaiting_approval=True)
-    assert not User.objects.active().filter(pk=pending.pk).exists()
+    assert not User.objects.visible().filter(pk=pending.pk).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         user_approve(moderator=moderator, user=pending, reason="Real sound designer")
 
-    assert User.objects.active().filter(pk=pending.pk).exists()
+    assert User.objects.visible().filter(pk=pending.pk).exists()
     assert len(mailoutbox) == 1 and "approved" in mailoutbox[0].subject
     entry = AuditLogEntry.objects.get()
     assert (entry.action, entry.target_repr, entry.reason) == (

@@ -31,10 +31,18 @@ def test_report_urls():
 
 
 def test_anonymous_people_are_sent_to_log_in(client, maya, maya_post):
+    """The form's page comes back after logging in; a form sent from elsewhere (its `next`)
+    returns there."""
+    login = reverse("accounts:login")
     for url in (post_url(maya_post), user_url(maya)):
-        for response in (client.get(url), client.post(url, {"category": "spam"})):
-            assert response.status_code == 302
-            assert response["Location"] == f"{reverse('accounts:login')}?next={quote(url)}"
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{login}?next={quote(url)}"
+        response = client.post(url, {"category": "spam", "next": "/@maya/"})
+        assert response.status_code == 302
+        assert response["Location"] == f"{login}?next={quote('/@maya/')}"
+        response = client.post(url, {"category": "spam", "next": "https://evil.example/"})
+        assert response["Location"] == f"{login}?next=/"
     assert Report.objects.count() == 0
 
 

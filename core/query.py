@@ -1,0 +1,53 @@
+"""Numbers from the query string or a form: ids and keyset cursors.
+
+One parser for every view and front end. Only ASCII digits count: `str.isdigit()` also accepts
+"²" and "٣", which `int()` then refuses or reads as another number. A value that is not a
+plausible id is treated as absent (the first page), and a view that cannot do without it answers
+400 through `required_id`; it is never a 500.
+"""
+
+from django.core.exceptions import BadRequest
+
+# Ids are 64-bit: a larger number would be a database error.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: str | int | None) -> int | None:
+    """`value` as an id (0 to MAX_ID, written in ASCII digits only), or None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 0 <= value <= MAX_ID else None
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        return None
+    if len(value) > len(str(MAX_ID)):
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
+def query_id(request, name: str) -> int | None:
+    """The id in ?name= (a cursor such as ?before=), or None when missing or not an id."""
+    return parse_id(request.GET.get(name))
+
+
+def form_id(request, name: str) -> int | None:
+    """The id in a POST field or, failing that, the query string (a form's hidden field)."""
+    return parse_id(request.POST.get(name) or request.GET.get(name))
+
+
+def required_id(request, name: str) -> int:
+    """The id in ?name=; a 400 page when it is missing or not an id."""
+    number = query_id(request, name)
+    if number is None:
+        raise BadRequest(f"?{name}= must be an id")
+    return number
+
+
+def parse_id_pair(value: str | None) -> tuple[int, int] | None:
+    """A two-part cursor "<number>.<id>" (e.g. the directory's activity and person), or None."""
+    first, dot, second = (value or "").partition(".")
+    if not dot:
+        return None
+    first_id, second_id = parse_id(first), parse_id(second)
+    if first_id is None or second_id is None:
+        return None
+    return first_id, second_id

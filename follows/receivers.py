@@ -1,0 +1,21 @@
+"""What follows does when other apps act: the signals of the apps below it, answered by calling
+its services. Connected when the app is ready (FollowsConfig); ARCHITECTURE.md lists every
+signal and its receivers."""
+
+from django.dispatch import receiver
+
+from accounts.signals import block_created
+from follows import services
+from posts.signals import post_created
+
+
+@receiver(post_created, dispatch_uid="follows.timeline_fan_out")
+def post_created_fan_out(sender, *, post, **kwargs):
+    """A new post or repost reaches its author's and followers' home timelines."""
+    services.timeline_fan_out(post=post)
+
+
+@receiver(block_created, dispatch_uid="follows.block_apply")
+def block_created_apply(sender, *, blocker, blocked, **kwargs):
+    """A block ends the follows between the two and cleans both home timelines."""
+    services.block_apply(blocker=blocker, blocked=blocked)

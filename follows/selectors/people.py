@@ -1,0 +1,129 @@
+"""People: the directory, industries, follower and following lists, person cards."""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import Industry, User, follows_of, visible_people
+from core.paging import PAGE_SIZE, Page, keyset_page
+from follows.models import Follow
+from posts.models import Post
+
+
+def last_post_id():
+    """A person's activity: the id of their newest post (0 if none). One probe of the
+    (author, -id) index per person; post ids grow with time, so it orders by recency."""
+    newest = Post.objects.filter(author=OuterRef("pk")).order_by("-id").values("id")[:1]
+    return Coalesce(Subquery(newest), Value(0), output_field=IntegerField())
+
+
+def people_for_cards(people: QuerySet, viewer) -> QuerySet:
+    """What a person card shows: industry, and whether the viewer follows them."""
+    return people.select_related("industry").with_viewer_follows(viewer)
+
+
+def people_directory(
+    *,
+    viewer=None,
+    industry: Industry | None = None,
+    location: str = "",
+    open_to_collaborate: bool = False,
+    q: str = "",
+    before: tuple[int, int] | None = None,
+    limit: int = PAGE_SIZE,
+) -> Page:
+    """Visible people matching every given filter, most recently active first (newest post,
+    then newest account). Location and the search (name, username, bio) are case-insensitive
+    substring matches. Keyset-paginated by (activity, id), the cursor "<activity>.<id>". One
+    query.
+
+    The activity order computes each matching person's newest post id with an index probe, so
+    it scans the matching people, not the posts: fine for tens of thousands of people; beyond
+    that a follows-owned "last active" table would keep it flat.
+    """
+    people = people_for_cards(User.objects.visible(), viewer).annotate(activity=last_post_id())
+    if industry is not None:
+        people = people.filter(industry=industry)
+    if location.strip():
+        people = people.filter(location__icontains=location.strip())
+    if open_to_collaborate:
+        people = people.filter(open_to_collaborate=True)
+    if q.strip():
+        term = q.strip().lstrip("@")
+        people = people.filter(
+            Q(username__icontains=term) | Q(display_name__icontains=term) | Q(bio__icontains=term)
+        )
+    if before is not None:
+        activity, person_id = before
+        people = people.filter(Q(activity__lt=activity) | Q(activity=activity, id__lt=person_id))
+    items = list(people.order_by("-activity", "-id")[: limit + 1])
+    if len(items) > limit:
+        last = items[limit - 1]
+        return Page(items[:limit], f"{last.activity}.{last.id}")
+    return Page(items)
+
+
+def _with_member_count(industries: QuerySet) -> QuerySet:
+    return industries.annotate(people=Count("members", filter=visible_people("members__")))
+
+
+def industries_with_counts() -> list[Industry]:
+    """Every industry with `people`, its number of visible members. One query."""
+    return list(_with_member_count(Industry.objects.order_by("name")))
+
+
+def industry_with_count(slug: str) -> Industry | None:
+    return _with_member_count(Industry.objects.filter(slug=slug)).first()
+
+
+def industry_people(*, industry: Industry, viewer=None, limit: int = 12) -> list[User]:
+    """The most recently active people in `industry`, for the industry page."""
+    people = people_for_cards(User.objects.visible().filter(industry=industry), viewer)
+    return list(people.annotate(activity=last_post_id()).order_by("-activity", "-id")[:limit])
+
+
+def person_by_username(username: str) -> User | None:
+    """A visible person by username (any letter case), with their follow counts."""
+    return User.objects.visible().named(username).with_follow_counts().first()
+
+
+def follow_counts(*, people: list[User]) -> dict[int, tuple[int, int]]:
+    """{person id: (followers, following)}, as `UserQuerySet.with_follow_counts` counts them.
+    One query."""
+    rows = (
+        User.objects.filter(pk__in=[person.pk for person in people])
+        .with_follow_counts()
+        .values_list("pk", "followers_count", "following_count")
+    )
+    return {pk: (followers, following) for pk, followers, following in rows}
+
+
+def followers_page(
+    *, person: User, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
+) -> Page:
+    """The visible people who follow `person`, newest follow first; items are people, and the
+    cursor is the follow's id."""
+    follows = Follow.objects.filter(visible_people("follower__"), followee=person)
+    return _follow_page(follows, "follower", viewer=viewer, before=before, limit=limit)
+
+
+def following_page(
+    *, person: User, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
+) -> Page:
+    """The visible people `person` follows, newest follow first; items are people, and the
+    cursor is the follow's id."""
+    follows = Follow.objects.filter(visible_people("followee__"), follower=person)
+    return _follow_page(follows, "followee", viewer=viewer, before=before, limit=limit)
+
+
+def _follow_page(follows: QuerySet, side: str, *, viewer, before, limit) -> Page:
+    follows = follows.select_related(side, f"{side}__industry").annotate(
+        viewer_follows=follows_of(viewer, f"{side}_id")
+    )
+    page = keyset_page(follows, before=before, limit=limit)
+    people = []
+    for row in page.items:
+        person = getattr(row, side)
+        person.viewer_follows = row.viewer_follows
+        people.append(person)
+    page.items = people
+    return page

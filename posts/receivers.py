@@ -1,0 +1,22 @@
+"""What posts does when accounts acts: accounts' signals, answered by calling posts' services.
+Connected when the app is ready (PostsConfig); ARCHITECTURE.md lists every signal and its
+receivers."""
+
+from django.dispatch import receiver
+
+from accounts.signals import user_deleting, user_visibility_changed
+from posts import services
+
+
+@receiver(user_deleting, dispatch_uid="posts.counts_user_delete")
+def user_deleting_recount(sender, *, user, **kwargs):
+    """The counts an account is in (its likes, reposts, replies) are recounted once it and all
+    that cascades from it are gone: the ids are read now, the recount is returned for after."""
+    ids = services.posts_counting(user=user)
+    return lambda: services.counts_refresh_ids(ids)
+
+
+@receiver(user_visibility_changed, dispatch_uid="posts.counts_visibility")
+def user_visibility_changed_recount(sender, *, user, **kwargs):
+    """A person's replies stop (or start again) counting on the posts they answered."""
+    services.replies_recount(author=user)
