@@ -140,7 +140,7 @@ def test_posts_are_paged_with_a_load_more_link(client, maya):
 
     assert content.count('class="post-card') == 20
     cursor = newest_first[19].id
-    assert f'href="?before={cursor}"' in content
+    assert f'href="/@maya/?before={cursor}"' in content
     assert f'hx-get="/@maya/?before={cursor}"' in content
     assert f'id="post-{newest_first[20].id}"' not in content
 
