@@ -1,10 +1,11 @@
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.deprecation import MiddlewareMixin
 
 from core.decorators import middleware_checks_person
 
 
-class PendingApprovalMiddleware:
+class PendingApprovalMiddleware(MiddlewareMixin):
     """People whose account waits for a moderator may log in, but see only the "pending" page.
 
     This is what Mastodon does: they know their sign-up worked, and can log out, change their
@@ -22,16 +23,10 @@ class PendingApprovalMiddleware:
         "accounts:delete",
     )
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Checked first, so /healthz answers without the session (and its database) when the
         # database is down.
-        if not middleware_checks_person(request, view_func):
+        if not middleware_checks_person(view_func):
             return None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.awaiting_approval:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class CoreConfig(AppConfig):
@@ -6,3 +7,9 @@ class CoreConfig(AppConfig):
     pages, responses), rate limits, links, logs, admin mixins and backups. It imports no app."""
 
     name = "core"
+
+    def ready(self):
+        from core.query import IdConverter
+
+        # `<id:pk>` in every app's URLs: ids as the one parser reads them.
+        register_converter(IdConverter, "id")

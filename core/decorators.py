@@ -6,14 +6,11 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
+from django.urls import reverse
 
 from core.responses import safe_next
 
 logger = logging.getLogger(__name__)
-
-# Paths that never need the person, so /healthz answers without the session's database.
-PATHS_WITHOUT_PERSON = ("/static/", "/media/", "/healthz", "/favicon.ico")
-
 
 def login_required(view):
     """The view is for signed-in people; visitors are sent to log in, then brought back.
@@ -28,10 +25,11 @@ def login_required(view):
     def wrapped(request, *args, **kwargs):
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
+        home = reverse("home")
         if request.htmx:
-            here = request.htmx.current_url_abs_path or "/"  # the page the person is on
+            here = request.htmx.current_url_abs_path or home  # the page the person is on
         else:
-            here = request.get_full_path() if request.method in ("GET", "HEAD") else "/"
+            here = request.get_full_path() if request.method in ("GET", "HEAD") else home
         back = here if request.method in ("GET", "HEAD") else safe_next(request, here)
         login = redirect_to_login(back)
         if request.htmx:
@@ -44,20 +42,17 @@ def login_required(view):
 
 
 def checks_person_itself(view):
-    """Marks a view that looks at the signed-in person only when it needs to, and then checks
-    suspension and approval itself: the middleware that would end a suspended person's session
-    or show the "pending" page leaves the session and user unread for it.
-
-    For the home page's poll, which answers "nothing new" from a signed token in most requests.
-    """
+    """Marks a view that the person-checking middlewares (a suspended person's session ends, a
+    pending one sees only the "pending" page) leave alone: it needs no person (the health check,
+    which must answer without the session's database; media files) or looks at the signed-in
+    person only when it needs to and then checks suspension and approval itself (the home
+    page's poll, which answers "nothing new" from a signed token in most requests)."""
     view.checks_person_itself = True
     return view
 
 
-def middleware_checks_person(request, view_func) -> bool:
+def middleware_checks_person(view_func) -> bool:
     """Whether the middleware's checks of the signed-in person (suspended, pending) apply."""
-    if request.path.startswith(PATHS_WITHOUT_PERSON):
-        return False
     return not getattr(view_func, "checks_person_itself", False)
 
 

@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
-# Digits, so that both <int:...> and <str:...> routes accept it.
+# Digits, so that both <id:...> and <str:...> routes accept it.
 PLACEHOLDER = "7319046582"
 SAFE = RFC3986_SUBDELIMS + "/~:@"
 

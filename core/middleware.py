@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.timesince import timeuntil
 
 from core.ratelimit import RateLimited
@@ -12,15 +13,9 @@ def rate_limited_message(wait: str) -> str:
     return f"You have done that too many times in a short while. Please try again in {wait}."
 
 
-class RateLimitMiddleware:
+class RateLimitMiddleware(MiddlewareMixin):
     """Answers RateLimited, raised by a service whichever front end called it, with the 429 page
     (or, for htmx, the message in the page's flash area) and a Retry-After header."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not isinstance(exception, RateLimited):

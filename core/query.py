@@ -51,3 +51,19 @@ def parse_id_pair(value: str | None) -> tuple[int, int] | None:
     if first_id is None or second_id is None:
         return None
     return first_id, second_id
+
+
+class IdConverter:
+    """The `<id:...>` path converter: an id as parse_id reads it. A longer number is no id, so
+    the URL matches nothing (404) rather than reaching the database with it."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = parse_id(value)
+        if number is None:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)

@@ -10,9 +10,12 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from core.decorators import checks_person_itself
+
 
 @require_GET
 @never_cache
+@checks_person_itself
 def healthz(request):
     """For load balancers and container health checks: 200 when the database answers, else 503."""
     try:
@@ -24,6 +27,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@checks_person_itself
 def favicon(request):
     # Browsers ask for /favicon.ico whatever the page links; send them to the hashed static file.
     return redirect(static("favicon.svg"), permanent=True)
@@ -70,6 +74,7 @@ MEDIA_TYPES = {
 
 
 @require_safe
+@checks_person_itself
 def media(request, path):
     """Serve an uploaded image from MEDIA_ROOT, and nothing outside it."""
     root = Path(settings.MEDIA_ROOT).resolve()

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.utils.deprecation import MiddlewareMixin
 
 from core.decorators import middleware_checks_person
 
 
-class EndSuspendedSessionsMiddleware:
+class EndSuspendedSessionsMiddleware(MiddlewareMixin):
     """Logs a suspended person out on their next request to a page, whichever device it comes
     from (views marked `checks_person_itself`, the home page's poll, answer them themselves).
 
@@ -12,14 +13,8 @@ class EndSuspendedSessionsMiddleware:
     without searching the session store (the login form already refuses suspended people).
     """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not middleware_checks_person(request, view_func):
+        if not middleware_checks_person(view_func):
             return None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.suspended_at is not None:

@@ -5,6 +5,6 @@ from moderation import views
 app_name = "moderation"
 
 urlpatterns = [
-    path("report/post/<int:post_id>/", views.report_post, name="report_post"),
+    path("report/post/<id:post_id>/", views.report_post, name="report_post"),
     path("report/@<str:username>/", views.report_user, name="report_user"),
 ]

@@ -8,12 +8,12 @@ counted in code points, except that every http:// or https:// URL counts URL_WEI
 
 import re
 import unicodedata
-from urllib.parse import quote
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import USERNAME_PATTERN
+from core.links import link
 
 MAX_LENGTH = 140
 URL_WEIGHT = 23
@@ -153,10 +153,10 @@ def render_post_text(text: str, mentioned_usernames=()) -> SafeString:
             )
         elif kind == "mention" and value.lower() in known:
             username = known[value.lower()]
-            # The profile URL is /@<username>/ (accounts:profile); usernames are [A-Za-z0-9_].
-            parts.append(f'<a href="/@{escape(username)}/" class="mention">@{escape(value)}</a>')
+            href = link("accounts:profile", username)
+            parts.append(f'<a href="{escape(href)}" class="mention">@{escape(value)}</a>')
         elif kind == "hashtag":
-            href = "/tags/" + quote(hashtag_key(value), safe="") + "/"
+            href = link("posts:tag", hashtag_key(value))
             parts.append(f'<a href="{escape(href)}" class="hashtag">#{escape(value)}</a>')
         else:
             prefix = "@" if kind == "mention" else ""
