@@ -109,7 +109,11 @@ def profile(request, username):
     context = {
         "person": person,
         "posts": posts,
-        "next_before": next_before,
+        "next_url": (
+            f"{reverse('accounts:profile', args=[person.username])}?before={next_before}"
+            if next_before
+            else ""
+        ),
         "is_own_profile": viewer is not None and viewer.pk == person.pk,
     }
     if request.htmx and before is not None:

@@ -231,7 +231,13 @@ def tag(request, tag):
     before = request.GET.get("before")
     before = int(before) if before and before.isdigit() else None
     posts, next_before = selectors.tag_posts(tag=tag, viewer=request.user, before=before)
-    context = {"tag": tag, "posts": posts, "next_before": next_before}
+    context = {
+        "tag": tag,
+        "posts": posts,
+        "next_url": (
+            f"{reverse('posts:tag', args=[tag])}?before={next_before}" if next_before else ""
+        ),
+    }
     if request.htmx and before is not None:
         return render(request, "posts/tag.html#tag-page", context)
     return render(request, "posts/tag.html", context)
