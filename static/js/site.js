@@ -29,6 +29,32 @@
     }
   });
 
+  // ---- Feeds: role="feed" only while a feed holds posts ----
+  // A feed must own articles and axe fails an empty one, so the server leaves the role and name
+  // off an empty feed (follows/partials/feed.html). They follow what is added (the compose box
+  // and the new-posts bar put cards in an empty #timeline) or deleted later.
+  function syncFeed(feed) {
+    var hasPosts = feed.querySelector(":scope > article") !== null;
+    if (hasPosts === feed.hasAttribute("role")) return;
+    if (hasPosts) {
+      feed.setAttribute("role", "feed");
+      if (feed.dataset.feedLabelledby) {
+        feed.setAttribute("aria-labelledby", feed.dataset.feedLabelledby);
+      } else {
+        feed.setAttribute("aria-label", feed.dataset.feedLabel);
+      }
+    } else {
+      feed.removeAttribute("role");
+      feed.removeAttribute("aria-labelledby");
+      feed.removeAttribute("aria-label");
+    }
+  }
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      if (record.target.matches && record.target.matches("[data-feed]")) syncFeed(record.target);
+    });
+  }).observe(document.body, { childList: true, subtree: true });
+
   // ---- Focus stays where the person was when htmx replaces what they used ----
   // htmx keeps focus only on elements with an id; a like button, a sent compose box or a "Load
   // more" link is replaced by new markup, and focus would fall back to the top of the page.
@@ -64,12 +90,24 @@
       // the new posts go on top of the timeline; the first of them gets focus
       var timeline = document.getElementById("timeline");
       p = { kind: "newer", timeline: timeline, before: timeline && timeline.firstElementChild };
+    } else if (elt.closest("#feed-more")) {
+      // a feed's "Load more": older posts go at the end of the feed (the request's target), which
+      // is busy until they are in; if the control had focus, the first of them gets it
+      var feed = event.detail.target;
+      feed.setAttribute("aria-busy", "true");
+      p = { kind: "feed", feed: feed, last: feed.lastElementChild, hadFocus: hadFocus };
     } else if (elt.closest(".load-more") && hadFocus) {
-      // older posts go where the button was; the first of them gets focus
+      // a list's "Load more": older entries go where the button was; the first of them gets focus
       var box = elt.closest(".load-more");
       p = { kind: "older", previous: box.previousElementSibling, parent: box.parentNode };
     }
     if (p) pending.set(event.detail.xhr, p);
+  });
+
+  // The cards are in (or the request failed) when it ends, before they settle: no longer busy.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var p = event.detail.xhr && pending.get(event.detail.xhr);
+    if (p && p.kind === "feed") p.feed.removeAttribute("aria-busy");
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
@@ -84,6 +122,8 @@
     } else if (p.kind === "newer" && p.timeline) {
       var first = p.timeline.firstElementChild;
       if (first && first !== p.before) focusQuietly(first);
+    } else if (p.kind === "feed" && p.hadFocus) {
+      focusQuietly(p.last ? p.last.nextElementSibling : p.feed.firstElementChild);
     } else if (p.kind === "older") {
       var next = p.previous ? p.previous.nextElementSibling : p.parent.firstElementChild;
       if (next && next.matches(".post-card, .person-card")) focusQuietly(next);

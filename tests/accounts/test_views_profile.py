@@ -155,6 +155,7 @@ def test_load_more_with_htmx_returns_only_the_next_cards(client, maya):
     assert content.count('class="post-card') == 5
     assert f'id="post-{posts[20].id}"' in content and f'id="post-{posts[24].id}"' in content
     assert "Load more" not in content
+    assert '<div id="feed-more" hx-swap-oob="delete"></div>' in content  # the last page
 
 
 def test_load_more_without_javascript_is_a_full_page(client, maya):

@@ -3,6 +3,7 @@ at all (serious and critical ones included), signed out and signed in."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from accounts.models import Industry
 from follows.services import follow_create
@@ -66,5 +67,47 @@ def test_pages_have_no_accessibility_violations(page, scheme):
     results = axe.run(page)
     if results.violations_count:
         found["home, menu open"] = results.generate_report()
+
+    assert not found, "\n\n".join(f"{name}:\n{report}" for name, report in found.items())
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_empty_feeds_have_no_accessibility_violations(page, scheme):
+    """An empty feed is a plain box (axe fails a feed without articles); the home timeline
+    becomes a feed with the first post written into it, and a plain box again once it is gone."""
+    UserFactory(username="nadia", industry=Industry.objects.get(slug="audio-and-sound-design"))
+    page.emulate_media(color_scheme=scheme)
+    axe = Axe()
+    found = {}
+
+    def check(name):
+        results = axe.run(page)
+        if results.violations_count:
+            found[name] = results.generate_report()
+
+    log_in(page, "nadia")
+    for name, url in {
+        "public": "/public/",
+        "profile": "/@nadia/",
+        "tag": "/tags/nothing/",
+        "industry": "/industries/audio-and-sound-design/",
+        "home": "/",
+    }.items():
+        page.goto(page.base_url + url)
+        expect(page.get_by_role("feed")).to_have_count(0)
+        check(f"{name}, empty")
+
+    page.get_by_label("What are you doing?").fill("First take of the day")
+    page.get_by_role("button", name="Post", exact=True).click()
+    card = page.get_by_role("feed", name="Home timeline").get_by_role("article")
+    expect(card).to_have_count(1)
+    check("home, first post")
+
+    card.get_by_label("More actions").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    card.get_by_role("link", name="Delete").click()
+    expect(page.get_by_text("First take of the day")).to_have_count(0)
+    expect(page.get_by_role("feed")).to_have_count(0)
+    check("home, post deleted")
 
     assert not found, "\n\n".join(f"{name}:\n{report}" for name, report in found.items())

@@ -65,6 +65,19 @@ def test_load_more_with_htmx_returns_just_the_next_page(client_logged_in, me):
     assert "<html" not in content
     assert "Note 4" in content and "Note 0" in content and "Note 5" not in content
     assert "Load more" not in content  # that was the last page
+    assert '<div id="feed-more" hx-swap-oob="delete"></div>' in content  # so the control goes
+
+
+def test_load_more_with_htmx_brings_the_next_control_out_of_band(client_logged_in, me):
+    posts = [post_published(me, text=f"Note {n}") for n in range(45)]
+
+    content = client_logged_in.get(f"/?before={posts[25].id}", headers=HTMX).content.decode()
+
+    assert content.count('class="post-card') == 20
+    assert content.index("Note 24") < content.index("Note 5<") < content.index('id="feed-more"')
+    assert '<div id="feed-more" class="load-more" hx-swap-oob="true">' in content
+    assert f'href="/?before={posts[5].id}" hx-get="/?before={posts[5].id}"' in content
+    assert 'hx-target="previous [data-feed]" hx-swap="beforeend"' in content
 
 
 def test_load_more_without_javascript_is_a_full_page(client_logged_in, me):
