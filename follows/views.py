@@ -35,7 +35,7 @@ def _is_fragment(request) -> bool:
 def _posts_page(request, template: str, context: dict, page, path: str):
     context = {**context, "posts": page.items, "next_url": next_page_url(request, path, page)}
     if _is_fragment(request) and "before" in request.GET:
-        return render(request, "follows/partials/post_page.html", context)
+        return render(request, "posts/partials/feed_page.html", context)
     return render(request, template, context)
 
 

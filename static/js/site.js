@@ -31,7 +31,7 @@
 
   // ---- Feeds: role="feed" only while a feed holds posts ----
   // A feed must own articles and axe fails an empty one, so the server leaves the role and name
-  // off an empty feed (follows/partials/feed.html). They follow what is added (the compose box
+  // off an empty feed (posts/partials/feed.html). They follow what is added (the compose box
   // and the new-posts bar put cards in an empty #timeline) or deleted later.
   function syncFeed(feed) {
     var hasPosts = feed.querySelector(":scope > article") !== null;
