@@ -100,7 +100,7 @@ class UserQuerySet(models.QuerySet):
         """The people with these usernames, whatever the letter case (usernames are ASCII).
 
         A probe of the unique index on lower(username): `username__iexact` compares UPPER() of
-        both sides, which no index serves, and reads every row (5 ms at 10,000 people)."""
+        both sides, which no index serves, and reads every row."""
         return self.alias(username_lower=Lower("username")).filter(
             username_lower__in=[name.lower() for name in usernames]
         )
@@ -113,16 +113,6 @@ class UserQuerySet(models.QuerySet):
             .alias(email_lower=Lower("email"))
             .filter(email_lower=Lower(Value(email)))
         )
-
-    def in_industry(self, slug: str):
-        return self.filter(industry__slug=slug)
-
-    def in_location(self, location: str):
-        """People whose location is `location`, ignoring letter case and outer spaces."""
-        return self.filter(location__iexact=location.strip())
-
-    def open_to_collaborate(self):
-        return self.filter(open_to_collaborate=True)
 
 
 class AccountManager(UserManager.from_queryset(UserQuerySet)):
@@ -360,7 +350,7 @@ def hidden_from(viewer, field: str = "pk", *, mutes: bool = True) -> Q:
     would exclude everything, so visitors get a Q that matches nothing.
 
     The subquery is written out rather than composed from three querysets: it is built on every
-    timeline read, and composing it cost more than running it (0.4 ms against 0.05 ms)."""
+    timeline read, and composing it cost more than running it (bench/README.md)."""
     if viewer is None or not viewer.is_authenticated:
         return Q(pk__in=[])
     blocks, muted = Block._meta.db_table, Mute._meta.db_table

@@ -1,6 +1,8 @@
 """What the apps' admins share."""
 
+from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
+from django.core import checks
 
 
 class ViewOnlyAdminMixin:
@@ -33,10 +35,6 @@ def admin_offer(model, *, actions=(), list_filter=()) -> None:
     offered["list_filter"] += [item for item in list_filter if item not in offered["list_filter"]]
 
 
-def admin_offered_models() -> list[type]:
-    return list(_offered)
-
-
 class OfferedAdminMixin:
     """For the admin of a model that other apps act on: the actions and list filters offered
     for it with `admin_offer` join the admin's own, each action for the people allowed it."""
@@ -54,3 +52,17 @@ class OfferedAdminMixin:
     def get_list_filter(self, request):
         offered = _offered.get(self.model, {}).get("list_filter", ())
         return [*super().get_list_filter(request), *offered]
+
+
+@checks.register(checks.Tags.admin)
+def offers_are_taken(app_configs, **kwargs):
+    """An offer made to an admin without `OfferedAdminMixin` would be lost without a word."""
+    return [
+        checks.Error(
+            f"{model._meta.label} is offered admin actions, but its admin does not take them.",
+            hint="Add core.admin.OfferedAdminMixin to the bases of its ModelAdmin.",
+            id="core.E001",
+        )
+        for model in _offered
+        if not isinstance(admin.site._registry.get(model), OfferedAdminMixin)
+    ]

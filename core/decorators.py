@@ -58,7 +58,7 @@ def middleware_checks_person(view_func) -> bool:
 
 def skips_connection_health_check(view):
     """For a read-only view asked so often that one round trip matters (the home page's poll,
-    a fifth of its time): it runs without the health check Django makes before each request's
+    whose one query is shorter than the check's round trip): it runs without the health check Django makes before each request's
     first query (CONN_HEALTH_CHECKS). If that query meets a connection the database dropped (a
     restart), the view runs once more on a new connection: what the check would have done, paid
     only when it is needed (a GET or HEAD only, logged as a warning). Every other view keeps the

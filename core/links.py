@@ -1,9 +1,9 @@
 """Links to many objects at once (a page of post cards) without a reverse() for each.
 
-`{% url %}` costs about 25 µs (reverse() looks the route up and checks every argument against its
-pattern); a page of 20 post cards needs about 100 links, so a tenth of the page's time went there.
-`link()` reverses a route once per process with placeholder arguments, then only fills them in,
-quoting them the way reverse() does. The URLconf stays the one source of every path.
+`{% url %}` looks the route up and checks every argument against its pattern each time, and a
+page of 20 post cards needs about 100 links (bench/README.md has the cost). `link()` reverses a
+route once per process with placeholder arguments, then only fills them in, quoting them the way
+reverse() does. The URLconf stays the one source of every path.
 """
 
 import functools

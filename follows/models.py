@@ -1,11 +1,11 @@
 """Following, and the home timelines it fills.
 
 Design of the home timeline ("fan-out on write", chosen from the measurements in the team's
-timeline study; to be benchmarked in issue 7):
+timeline study; its figures are in bench/README.md):
 
 - Every new post (reposts included) is written into the timelines of its author's followers, plus
-  the author's own, by ONE `INSERT ... SELECT` from follows (`follows.signals`). Cost: ~5 µs per
-  follower, inside post_create's transaction.
+  the author's own, by ONE `INSERT ... SELECT` from follows (`follows.services.timeline_fan_out`),
+  inside post_create's transaction; its cost grows with the number of followers.
 - Reading page 1 is "my newest 20 (+10 spare) TimelineEntry rows" (an index range scan on the unique
   (owner, post) index, read backwards), then "those posts by primary key" filtered by
   Post.objects.visible(). Two small queries whatever the number of followees or posts. It is never a
@@ -64,12 +64,12 @@ class TimelineEntry(models.Model):
     foreign key keeps its own index so deleting a post deletes its entries quickly.
 
     The table is derived data (`timeline_rebuild` makes it again from follows and posts), so its
-    foreign keys have no database constraint: checking one meant a lookup and a row lock per
-    entry at every post's commit, 40% of a fan-out's time. Django still deletes a person's or a
+    foreign keys have no database constraint: checking one means a lookup and a row lock per
+    entry at every post's commit, a large share of a fan-out's time. Django still deletes a person's or a
     post's entries with them (on_delete runs in Django). A race can leave a row naming a deleted
     person or post (an account deleted while someone it followed posted; a post deleted while
     its author was being followed, or during `timeline_rebuild`), where the constraint made the
-    post or follow fail instead. Such a row is never shown: pages join the posts; a lost post
+    post or follow fail. Such a row is never shown: pages join the posts; a lost post
     newer than the page sends its polls the long way until the next page; `rebuild_timelines`
     with no names sweeps them (`timelines_sweep`).
     """

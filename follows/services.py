@@ -94,8 +94,8 @@ def timelines_sweep() -> int:
     an account deleted while someone it followed posted, a post deleted while its author was
     being followed. They are never shown; this keeps them from piling up.
 
-    Two statements, one NOT EXISTS each, which PostgreSQL runs as hash anti-joins (about 5 s for
-    8 M rows); joined by OR, it probed the posts index for every row (16 s). On SQLite each
+    Two statements, one NOT EXISTS each, which PostgreSQL runs as hash anti-joins; joined by OR,
+    it probed the posts index for every row, three times slower (bench/README.md). On SQLite each
     statement holds the write lock while it runs (seconds at millions of rows): run it when the
     site is quiet, as after a bulk load."""
     entries = TimelineEntry.objects
@@ -153,8 +153,8 @@ def timelines_trim(*, author_id: int, post_id: int) -> None:
     follows = Follow._meta.db_table
     # First each sampled owner's cutoff (the post id of their newest-but-`keep`th row, one index
     # probe each), then the rows below it by index range. Written as a join rather than a
-    # correlated subquery per row, which PostgreSQL ran as a scan of every timeline row (5 s for
-    # a post by someone with 9,000 followers at 8 M rows). DELETE ... USING is not in SQLite.
+    # correlated subquery per row, which PostgreSQL runs as a scan of every timeline row.
+    # DELETE ... USING is not in SQLite.
     with connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {entries} WHERE id IN ("  # noqa: S608 (table names, not input)

@@ -94,7 +94,7 @@ def home_new(request):
     """Polled by the home page: 204 (no body) when nothing is newer than ?after=, else the bar.
 
     Most polls find nothing: with the page's signed token that is answered from one probe of the
-    timeline, without reading the session or the person (a third of a signed-in request's work).
+    timeline, without reading the session or the person (much of a signed-in request's work).
     Anything newer, or no valid token, goes the long way: the person from the session, with the
     checks the middleware skips here (see `checks_person_itself`): a suspended or pending person's
     poll finds nothing. A poll whose session has ended gets 204 too, rather than a login page
@@ -103,8 +103,8 @@ def home_new(request):
     person_id = _poll_person_id(request)
     newer = person_id is None or selectors.timelines.home_has_newer(owner_id=person_id, after=after)
     if not newer:
-        # A 204 may be cached by default, so it says not to be: one header, where never_cache's
-        # date and five directives took 2% of the poll's time.
+        # A 204 may be cached by default, so it says not to be: one header, cheaper than
+        # never_cache's date and five directives on the most frequent request.
         response = HttpResponse(status=204)
         response["Cache-Control"] = "no-store"
         return response

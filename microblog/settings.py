@@ -130,15 +130,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     options = DATABASES["default"].setdefault("OPTIONS", {})
     if env_bool("JIT_OFF", True):
-        # PostgreSQL's JIT compiles plans it estimates expensive: it took 0.54 s to run the 0.17 s
-        # who-to-follow query at 10,000 people. A web app's queries are short: leave it off.
+        # PostgreSQL's JIT compiles plans it estimates expensive, and compiling took longer than
+        # running the who-to-follow query (bench/README.md). A web app's queries are short.
         # Added to any options the URL gives. Behind a pooler that refuses startup options, set
         # JIT_OFF=0 and run ALTER DATABASE ... SET jit = off instead.
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
     if env_bool("PG_PREPARED", True):
         # Server-side parameters, so psycopg prepares a statement run 5 times on a connection
-        # and PostgreSQL stops planning it each time: the post cards' ten-join query spent 2 ms
-        # a page planning. Prepared statements live in a connection: behind PgBouncer in
+        # and PostgreSQL stops planning it each time (the post cards' query has ten joins).
+        # Prepared statements live in a connection: behind PgBouncer in
         # transaction mode, set PG_PREPARED=0.
         options.setdefault("server_side_binding", True)
         options.setdefault("prepare_threshold", 5)

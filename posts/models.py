@@ -75,8 +75,9 @@ class PostQuerySet(models.QuerySet):
 
         The posts are locked first (`locked`). A like being written holds its post's row (its
         +1), so the recount waits for it and counts after it committed; a like that comes after
-        the lock waits to add its +1 to the recount. Counting in the UPDATE alone counted from
-        before a concurrent like and overwrote its +1. Exactly the posts locked are recounted.
+        the lock waits to add its +1 to the recount. Counting in the UPDATE alone would count
+        from before a concurrent like and overwrite its +1. Exactly the posts locked are
+        recounted.
         """
         with transaction.atomic(using=self.db, savepoint=False):
             return self.locked().update(
@@ -126,7 +127,7 @@ class PostQuerySet(models.QuerySet):
             return queryset.annotate(
                 viewer_liked=Exists(Like.objects.filter(post=OuterRef("shown_id"), user=viewer)),
                 # "is not null" lets PostgreSQL read only the viewer's reposts (the partial
-                # index of one_repost_per_person), not all their posts: 6 ms at 40,000 posts.
+                # index of one_repost_per_person), not all their posts.
                 viewer_reposted=Exists(
                     Post.objects.filter(
                         repost_of=OuterRef("shown_id"), repost_of__isnull=False, author=viewer

@@ -87,7 +87,7 @@ def home_has_newer(*, owner_id: int, after: int) -> bool:
     The poll's first question; only a yes needs home_newer_count.
 
     Every open home page asks this twice a minute, so the SQL is written out: building it with
-    the ORM took as long as running it (0.2 ms)."""
+    the ORM took as long as running it."""
     with connection.cursor() as cursor:
         cursor.execute(HOME_HAS_NEWER_SQL, [owner_id, after])
         return cursor.fetchone() is not None

@@ -68,25 +68,6 @@ def test_invite_uses_cannot_exceed_its_maximum_in_the_database():
         InviteFactory(max_uses=1, uses=2)
 
 
-def test_people_can_be_filtered_by_location_ignoring_case_industry_and_collaboration():
-    berlin = UserFactory(location="Berlin", open_to_collaborate=True)
-    shouting = UserFactory(location="BERLIN")
-    UserFactory(location="Berlin-Mitte")
-
-    assert set(User.objects.in_location(" berlin ")) == {berlin, shouting}
-    assert list(User.objects.in_location("berlin").open_to_collaborate()) == [berlin]
-
-
-def test_people_can_be_filtered_by_industry():
-    from tests.factories import IndustryFactory
-
-    music = IndustryFactory(slug="music-x", name="Music X")
-    musician = UserFactory(industry=music)
-    UserFactory()
-
-    assert list(User.objects.in_industry("music-x")) == [musician]
-
-
 def test_people_are_found_by_username_and_email_in_any_letter_case_through_the_indexes():
     """Profiles, mentions, follows, reports and logins look people up case-insensitively; each
     lookup probes the unique index on lower(username) or lower(email) instead of reading every

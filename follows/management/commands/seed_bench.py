@@ -211,8 +211,8 @@ def _copy_text(value) -> str:
 def indexes_built_after(tables: list[str]):
     """On PostgreSQL, drop the tables' secondary indexes, unique and foreign-key constraints
     while rows are loaded, and add them back after: one index build and one join to check each,
-    instead of index inserts and (deferred) foreign-key triggers for every row. That was 3 of
-    the 4 minutes of a 1,000,000-post seed. Primary keys and CHECK constraints stay."""
+    instead of index inserts and (deferred) foreign-key triggers for every row, which were most
+    of a large seed's time (bench/README.md). Primary keys and CHECK constraints stay."""
     if connection.vendor != "postgresql":
         yield
         return
