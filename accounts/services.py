@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from accounts import avatars
 from accounts.models import Block, Invite, Mute, RegistrationMode, SiteSettings, User
 from accounts.signals import block_created, user_deleting
+from core.db import get_or_create
 from core.ratelimit import rate_limit_hit
 
 logger = logging.getLogger(__name__)
@@ -97,14 +98,19 @@ def user_approve(*, user: User) -> User:
     return user
 
 
-def password_reset_request(*, email: str, address: str, **send_options) -> None:
+def password_reset_request(*, email: str, address: str, request=None, use_https=False) -> None:
     """Email a password-reset link to the account with this address, if there is one (the page
     says the same either way). Counts against the "password_reset" rate limit of the address the
-    request comes from. `send_options` are those of Django's PasswordResetForm.save()."""
+    request comes from. The link is built for the site `request` came to."""
     rate_limit_hit(scope="password_reset", key=f"ip:{address}")
     form = PasswordResetForm({"email": email})
     if form.is_valid():
-        form.save(**send_options)
+        form.save(
+            request=request,
+            use_https=use_https,
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+        )
 
 
 def _approval_email_send(user: User) -> None:
@@ -176,15 +182,6 @@ def user_delete(*, user: User) -> None:
     transaction.on_commit(lambda: avatars.avatar_files_delete(*files))
 
 
-def _get_or_create(model, **fields):
-    """get_or_create that survives two requests racing to create the same row (a savepoint)."""
-    try:
-        with transaction.atomic():
-            return model.objects.get_or_create(**fields)
-    except IntegrityError:
-        return model.objects.get(**fields), False
-
-
 def block_check(*, actor: User, other: User, action: str) -> None:
     """The check of every act of one person towards another (`action`: "follow", "reply to"):
     refused, with who blocked whom, when either blocks the other."""
@@ -217,7 +214,7 @@ def block_create(*, blocker: User, blocked: User) -> Block:
     if existing is not None:
         return existing
     rate_limit_hit(scope="block", key=f"user:{blocker.pk}")
-    block, created = _get_or_create(Block, blocker=blocker, blocked=blocked)
+    block, created = get_or_create(Block, blocker=blocker, blocked=blocked)
     if created:
         block_created.send(sender=Block, blocker=blocker, blocked=blocked)
     return block
@@ -245,7 +242,7 @@ def mute_create(*, muter: User, muted: User) -> Mute:
     if existing is not None:
         return existing
     rate_limit_hit(scope="block", key=f"user:{muter.pk}")
-    mute, _ = _get_or_create(Mute, muter=muter, muted=muted)
+    mute, _ = get_or_create(Mute, muter=muter, muted=muted)
     return mute
 
 

@@ -215,22 +215,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
         services.password_reset_request(
             email=form.cleaned_data["email"],
             address=client_ip(self.request),
-            use_https=self.request.is_secure(),
-            token_generator=self.token_generator,
-            from_email=self.from_email,
-            email_template_name=self.email_template_name,
-            subject_template_name=self.subject_template_name,
             request=self.request,
-            html_email_template_name=self.html_email_template_name,
-            extra_email_context=self.extra_email_context,
+            use_https=self.request.is_secure(),
         )
         return HttpResponseRedirect(self.get_success_url())
 

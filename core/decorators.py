@@ -12,6 +12,7 @@ from core.responses import safe_next
 
 logger = logging.getLogger(__name__)
 
+
 def login_required(view):
     """The view is for signed-in people; visitors are sent to log in, then brought back.
 
@@ -57,12 +58,12 @@ def middleware_checks_person(view_func) -> bool:
 
 
 def skips_connection_health_check(view):
-    """For a read-only view asked so often that one round trip matters (the home page's poll,
-    whose one query is shorter than the check's round trip): it runs without the health check Django makes before each request's
-    first query (CONN_HEALTH_CHECKS). If that query meets a connection the database dropped (a
-    restart), the view runs once more on a new connection: what the check would have done, paid
-    only when it is needed (a GET or HEAD only, logged as a warning). Every other view keeps the
-    check. A connection that never opened (the database is down) is not tried twice.
+    """For a read-only view asked so often that one round trip matters (the home page's poll, whose
+    one query is shorter than the check's round trip): it runs without the health check Django makes
+    before each request's first query (CONN_HEALTH_CHECKS). If that query meets a connection the
+    database dropped (a restart), the view runs once more on a new connection: what the check would
+    have done, paid only when it is needed (a GET or HEAD only, logged as a warning). Every other
+    view keeps the check. A connection that never opened (the database is down) is not tried twice.
 
     Relies on Django's BaseDatabaseWrapper: close_if_unusable_or_obsolete() clears
     health_check_done as each request starts, close_if_health_check_failed() checks before the

@@ -2,11 +2,9 @@
 
 One parser for every view and front end. Only ASCII digits count: `str.isdigit()` also accepts
 "²" and "٣", which `int()` then refuses or reads as another number. A value that is not a
-plausible id is treated as absent (the first page), and a view that cannot do without it answers
-400 through `required_id`; it is never a 500.
+plausible id is treated as absent (the first page of a list, a post that is not there): never a
+500.
 """
-
-from django.core.exceptions import BadRequest
 
 # Ids are 64-bit: a larger number would be a database error.
 MAX_ID = 2**63 - 1
@@ -32,14 +30,6 @@ def query_id(request, name: str) -> int | None:
 def form_id(request, name: str) -> int | None:
     """The id in a POST field or, failing that, the query string (a form's hidden field)."""
     return parse_id(request.POST.get(name) or request.GET.get(name))
-
-
-def required_id(request, name: str) -> int:
-    """The id in ?name=; a 400 page when it is missing or not an id."""
-    number = query_id(request, name)
-    if number is None:
-        raise BadRequest(f"?{name}= must be an id")
-    return number
 
 
 def parse_id_pair(value: str | None) -> tuple[int, int] | None:

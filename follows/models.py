@@ -64,14 +64,14 @@ class TimelineEntry(models.Model):
     foreign key keeps its own index so deleting a post deletes its entries quickly.
 
     The table is derived data (`timeline_rebuild` makes it again from follows and posts), so its
-    foreign keys have no database constraint: checking one means a lookup and a row lock per
-    entry at every post's commit, a large share of a fan-out's time. Django still deletes a person's or a
+    foreign keys have no database constraint: checking one means a lookup and a row lock per entry
+    at every post's commit, a large share of a fan-out's time. Django still deletes a person's or a
     post's entries with them (on_delete runs in Django). A race can leave a row naming a deleted
-    person or post (an account deleted while someone it followed posted; a post deleted while
-    its author was being followed, or during `timeline_rebuild`), where the constraint made the
-    post or follow fail. Such a row is never shown: pages join the posts; a lost post
-    newer than the page sends its polls the long way until the next page; `rebuild_timelines`
-    with no names sweeps them (`timelines_sweep`).
+    person or post (an account deleted while someone it followed posted; a post deleted while its
+    author was being followed, or during `timeline_rebuild`), where the constraint made the post or
+    follow fail. Such a row is never shown: pages join the posts; a lost post newer than the page
+    sends its polls the long way until the next page; `rebuild_timelines` with no names sweeps them
+    (`timelines_sweep`).
     """
 
     owner = models.ForeignKey(

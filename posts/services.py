@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Block
 from accounts.services import block_check
+from core.db import get_or_create
 from core.ratelimit import rate_limit_hit
 from posts import text as post_text
 from posts.models import Hashtag, Like, Notification, Post
@@ -194,7 +195,7 @@ def like_create(*, user, post: Post) -> Like:
     rate_limit_hit(scope="like", key=f"user:{user.pk}")
     _check_can_write(user)
     post = _visible_original(post)
-    like, created = _get_or_create(Like, user=user, post=post)
+    like, created = get_or_create(Like, user=user, post=post)
     if created:
         count_add(post.pk, "like_count", 1)
         notification_create(
@@ -222,7 +223,7 @@ def repost_create(*, user, post: Post) -> Post:
     rate_limit_hit(scope="like", key=f"user:{user.pk}")
     _check_can_write(user)
     original = _visible_original(post)
-    repost, created = _get_or_create(Post, author=user, repost_of=original)
+    repost, created = get_or_create(Post, author=user, repost_of=original)
     if created:
         count_add(original.pk, "repost_count", 1)
         notification_create(
@@ -241,15 +242,6 @@ def repost_delete(*, user, post: Post) -> None:
     if deleted.get("posts.Post"):
         count_add(target_id, "repost_count", -1)
     _notification_withdraw(actor=user, kind=Notification.Kind.REPOST, post_id=target_id)
-
-
-def _get_or_create(model, **fields):
-    """get_or_create that survives two requests racing to create the same unique row."""
-    try:
-        with transaction.atomic():
-            return model.objects.get_or_create(**fields)
-    except IntegrityError:
-        return model.objects.get(**fields), False
 
 
 def notification_create(*, recipient, actor, kind: str, post: Post | None = None):

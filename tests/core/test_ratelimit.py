@@ -142,3 +142,65 @@ def test_the_counts_table_is_unlogged_on_postgresql():
             [RateLimitWindow._meta.db_table],
         )
         assert cursor.fetchone() == ("u",)
+
+
+def _limited_actions():
+    """Each rate-limited action, called the way any front end calls it: the service (or, for
+    logging in, Django's authenticate(), whose backend counts). Each takes the attempt number."""
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    from accounts import services as accounts
+    from follows.services import follow_create
+    from moderation.services import report_create
+    from posts import services as posts
+    from tests.factories import UserFactory, post_published
+
+    me = UserFactory(username="actor", email="actor@example.com")
+    target = post_published(UserFactory(), "something to act on")
+
+    def like(n):
+        (posts.like_create, posts.like_delete)[n % 2](user=me, post=target)
+
+    def login(n):
+        request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="203.0.113.7")
+        authenticate(request, username="actor", password="wrong")
+
+    return {
+        "post": lambda n: posts.post_create(author=me, text=f"post {n}"),
+        "like": like,
+        "follow": lambda n: follow_create(follower=me, followee=UserFactory()),
+        "report": lambda n: report_create(
+            reporter=me, post=post_published(UserFactory(), f"bad {n}"), category="spam"
+        ),
+        "block": lambda n: accounts.block_create(blocker=me, blocked=UserFactory()),
+        "signup": lambda n: accounts.user_signup(
+            username=f"new{n}",
+            email=f"new{n}@example.com",
+            password="a long pass 42",
+            address="203.0.113.7",
+        ),
+        "password_reset": lambda n: accounts.password_reset_request(
+            email="actor@example.com",
+            address="203.0.113.7",
+            request=RequestFactory().post("/accounts/password/reset/"),
+        ),
+        "login": login,
+    }
+
+
+@pytest.mark.parametrize(
+    "scope", ["post", "like", "follow", "report", "block", "signup", "password_reset", "login"]
+)
+def test_every_limited_action_is_counted_where_every_front_end_passes(db, settings, scope):
+    """The limits live in the services (and the login backend), not in one front end's views:
+    calling them directly, as the client API will, is limited the same."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, scope: "2/1h"}
+    act = _limited_actions()[scope]
+    act(0)
+    act(1)
+
+    with pytest.raises(RateLimited) as refused:
+        act(2)
+
+    assert refused.value.scope == scope

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -392,3 +394,86 @@ def test_an_admin_merges_industries_without_losing_anyone(admin_client):
     assert Industry.objects.filter(name="Audio").exists()
     assert set(audio.members.all()) == set(people)
     assert AuditLogEntry.objects.get().target_repr == "Sound → Audio (3 moved)"
+
+
+def user_change_form(admin_client, person) -> dict:
+    """The fields the admin's change form for `person` sends back, as a browser would."""
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[person.pk]))
+    form = page.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None or name == "password":
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        if isinstance(value, (list, tuple)):
+            data[name] = [getattr(item, "pk", item) for item in value]
+        elif isinstance(value, datetime):
+            data[f"{name}_0"], data[f"{name}_1"] = value.date(), value.time()
+        else:
+            data[name] = getattr(value, "pk", value)
+    return data
+
+
+def test_suspension_and_approval_are_not_fields_anyone_edits(admin_client, maya):
+    """Only the audited actions suspend and approve: the user form shows both read-only, and a
+    hand-made POST that sets them changes nothing."""
+    pending = UserFactory(username="newbie", awaiting_approval=True)
+    url = reverse("admin:accounts_user_change", args=[maya.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="suspended_at' not in page and 'name="awaiting_approval"' not in page
+    assert "Suspended at" in page and "Awaiting approval" in page
+
+    for person, changes in (
+        (maya, {"suspended_at_0": "2026-12-01", "suspended_at_1": "10:00:00"}),
+        (pending, {}),  # awaiting_approval left unticked, as if to approve
+    ):
+        data = {**user_change_form(admin_client, person), **changes, "display_name": "Edited"}
+        response = admin_client.post(reverse("admin:accounts_user_change", args=[person.pk]), data)
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        person.refresh_from_db()
+        assert person.display_name == "Edited"  # the form was saved
+
+    maya.refresh_from_db()
+    pending.refresh_from_db()
+    assert maya.suspended_at is None
+    assert pending.awaiting_approval
+    assert not AuditLogEntry.objects.exists()
+
+
+def test_the_moderation_actions_are_offered_to_the_apps_admins_by_permission(
+    moderator_client, client, maya_post
+):
+    posts = moderator_client.get(POSTS).content.decode()
+    users = moderator_client.get(USERS).content.decode()
+    assert "Remove selected posts" in posts and "Restore selected posts" in posts
+    assert "Suspend selected users" in users and "Approve selected users" in users
+    assert 'name="removed"' in posts or "Removed by moderators" in posts
+    # Staff without the moderation permissions see none of them.
+    staff = UserFactory(username="intern", is_staff=True)
+    staff.user_permissions.add(
+        *Group.objects.get(name="Moderators").permissions.filter(codename__startswith="view_")
+    )
+    client.force_login(staff)
+    users = client.get(USERS).content.decode()
+    assert "Suspend selected users" not in users
+    assert "Approve selected users" not in users
+
+
+def test_an_admin_that_does_not_take_offered_actions_fails_the_system_check():
+    from django.core.checks import run_checks
+
+    from core import admin as core_admin
+    from posts.models import Hashtag
+
+    core_admin.admin_offer(Hashtag, actions=[])
+    try:
+        errors = [error.id for error in run_checks(tags=["admin"])]
+    finally:
+        del core_admin._offered[Hashtag]
+
+    assert "core.E001" in errors
+    assert "core.E001" not in [error.id for error in run_checks(tags=["admin"])]
