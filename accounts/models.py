@@ -246,6 +246,14 @@ def new_invite_code() -> str:
 
 
 class InviteQuerySet(models.QuerySet):
+    def with_code(self, code: str) -> "Invite | None":
+        """The invite with this code, if any. A code no invite can have (longer than the field,
+        or with a control character, which PostgreSQL may refuse) is not looked up."""
+        max_length = Invite._meta.get_field("code").max_length
+        if len(code) > max_length or not code.isprintable():
+            return None
+        return self.filter(code=code).first()
+
     def usable(self):
         """Invites that have not expired and have uses left."""
         now = timezone.now()

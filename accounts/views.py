@@ -27,10 +27,12 @@ LOGIN_BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
 
 def _invite_from(request) -> Invite | None:
+    """The invite the link or form names; an unknown code is an invite with no uses left, so
+    the page says the link is spent rather than nothing at all."""
     code = (request.POST.get("invite") or request.GET.get("invite") or "").strip()
     if not code:
         return None
-    return Invite.objects.filter(code=code).first() or Invite(code=code, max_uses=0)
+    return Invite.objects.with_code(code) or Invite(code=code, max_uses=0)
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
-# Digits, so that both <id:...> and <str:...> routes accept it.
+# Digits, which every route's converter accepts (<id:>, <username:>, <tag:>, <str:>).
 PLACEHOLDER = "7319046582"
 SAFE = RFC3986_SUBDELIMS + "/~:@"
 

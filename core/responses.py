@@ -1,26 +1,31 @@
 """Where a form sends people back, and how a refusal is told, for htmx and plain requests alike."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import reswap, retarget
 
 
 def safe_next(request, fallback: str) -> str:
-    """The `next` the form or link carries (POST first, then the query string) when it points
-    into this site, else `fallback`. Never another site (an open redirect), and never the Referer
-    header alone: it is missing behind privacy settings and says nothing the form could not."""
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
+    """The `next` the form or link carries (POST first, then the query string) when it is a page
+    of this site (a path, or a URL on this host), else `fallback`. Never another site (an open
+    redirect), nor a bare word (a redirect would take it for a view's name), and never the
+    Referer header alone: it is missing behind privacy settings and says nothing the form
+    could not."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if not candidate.startswith(("/", "http://", "https://")):
+        return fallback
+    if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
     return fallback
 
 
-def redirect_back(request, fallback: str):
+def redirect_back(request, fallback: str) -> HttpResponseRedirect:
     """After a plain (no-JavaScript) form: back to the page it was on, or `fallback`."""
-    return redirect(safe_next(request, fallback))
+    return HttpResponseRedirect(safe_next(request, fallback))
 
 
 def flash(request, message: str, *, status: int, fallback: str, level: int = messages.ERROR):

@@ -12,8 +12,8 @@ urlpatterns = [
     path("people/suggested/", views.suggested, name="suggested"),
     path("industries/", views.industries, name="industries"),
     path("industries/<slug:slug>/", views.industry, name="industry"),
-    path("@<str:username>/follow/", views.follow, name="follow"),
-    path("@<str:username>/unfollow/", views.unfollow, name="unfollow"),
-    path("@<str:username>/followers/", views.followers, name="followers"),
-    path("@<str:username>/following/", views.following, name="following"),
+    path("@<username:username>/follow/", views.follow, name="follow"),
+    path("@<username:username>/unfollow/", views.unfollow, name="unfollow"),
+    path("@<username:username>/followers/", views.followers, name="followers"),
+    path("@<username:username>/following/", views.following, name="following"),
 ]

@@ -6,5 +6,5 @@ app_name = "moderation"
 
 urlpatterns = [
     path("report/post/<id:post_id>/", views.report_post, name="report_post"),
-    path("report/@<str:username>/", views.report_user, name="report_user"),
+    path("report/@<username:username>/", views.report_user, name="report_user"),
 ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class PostsConfig(AppConfig):
@@ -6,3 +7,6 @@ class PostsConfig(AppConfig):
 
     def ready(self):
         from posts import receivers  # noqa: F401 (connects them)
+        from posts.converters import HashtagConverter
+
+        register_converter(HashtagConverter, "tag")

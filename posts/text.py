@@ -73,6 +73,15 @@ def _is_hashtag_char(char: str) -> bool:
     return char == "_" or unicodedata.category(char)[0] in "LNM"
 
 
+def is_hashtag(tag: str) -> bool:
+    """Whether `tag` (without its #) is a hashtag: hashtag characters, not only digits and _."""
+    return (
+        bool(tag)
+        and all(_is_hashtag_char(char) for char in tag)
+        and not all(char.isdigit() or char == "_" for char in tag)
+    )
+
+
 def _tokens(text: str):
     """Split text into ("text" | "url" | "mention" | "hashtag", value) pieces, in order."""
     position = 0
@@ -102,7 +111,7 @@ def _word_tokens(text: str):
             while end < len(text) and _is_hashtag_char(text[end]):
                 end += 1
             tag = text[index + 1 : end]
-            if tag and not tag.isdigit() and not all(c.isdigit() or c == "_" for c in tag):
+            if is_hashtag(tag):
                 if plain_start < index:
                     yield "text", text[plain_start:index]
                 yield "hashtag", tag

@@ -6,12 +6,12 @@ app_name = "posts"
 
 urlpatterns = [
     path("compose/", views.compose, name="create"),
-    path("@<str:username>/<id:pk>/", views.detail, name="detail"),
+    path("@<username:username>/<id:pk>/", views.detail, name="detail"),
     path("posts/<id:pk>/reply/", views.reply_form, name="reply"),
     path("posts/<id:pk>/delete/", views.delete, name="delete"),
     path("posts/<id:pk>/like/", views.like, name="like"),
     path("posts/<id:pk>/repost/", views.repost, name="repost"),
-    path("tags/<str:tag>/", views.tag, name="tag"),
+    path("tags/<tag:tag>/", views.tag, name="tag"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/unread/", views.unread_count, name="unread_count"),
 ]

@@ -9,11 +9,12 @@ from core.links import link
     ("name", "args"),
     [
         ("posts:detail", ["maya", 42]),
-        ("posts:detail", ["zoë_ñ", 7]),  # a Unicode username is quoted as reverse() quotes it
+        ("posts:tag", ["zoë_ñ"]),  # a Unicode argument is quoted as reverse() quotes it
         ("posts:like", [1234567890123]),
         ("posts:reply", [5]),
         ("moderation:report_post", [9]),
-        ("accounts:profile", ["o'brien"]),
+        ("posts:tag", ["o'brien&co"]),
+        ("accounts:profile", ["O_Brien"]),
         ("home", []),
     ],
 )

@@ -84,6 +84,9 @@ def test_signed_in_people_get_the_view():
         ("\\\\evil.example/", "/fallback/"),
         ("javascript:alert(1)", "/fallback/"),
         ("", "/fallback/"),
+        ("settings", "/fallback/"),
+        ("²", "/fallback/"),
+        ("0", "/fallback/"),
     ],
 )
 def test_safe_next_stays_on_this_site(next_value, expected):

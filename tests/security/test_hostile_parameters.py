@@ -27,15 +27,16 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib import admin
 from django.http import QueryDict
 from django.http.request import HttpHeaders
-from django.urls import reverse
+from django.urls import resolve, reverse
 
+from core.links import SAFE as SAFE_IN_PATH
 from tests.security import test_permissions
 from tests.security.test_permissions import (
     ADMIN,
@@ -534,5 +535,53 @@ def test_admin_changelists_take_hostile_search_order_and_page(hostile_settings, 
         "answers " + ", ".join(f"{status}: {n}" for status, n in sorted(walker.statuses.items()))
     )
     assert walker.statuses[200], "the admin opened no changelist"
+    if walker.failures:
+        pytest.fail(walker.report(), pytrace=False)
+
+
+# Path arguments a stranger can type: each replaces one argument of each URL in turn. Digits of
+# other scripts and numbers past 64 bits must not reach the database; NUL must not either
+# (PostgreSQL refuses it in text); the rest must be matched, refused or shown inert.
+PATH_VALUES = (
+    "²",
+    "٣",
+    "１２",
+    "-1",
+    "0",
+    "1" * 30,
+    str(2**63),
+    "\x00",
+    "a\x00b",
+    "a" * 300,
+    SCRIPT,
+    "' OR 1=1--",
+    "..",
+    "%",
+    "a b",
+    "\u202egnp",
+    "😀",
+)
+
+
+@pytest.mark.parametrize("role", [ANONYMOUS, OTHER])
+def test_no_hostile_path_argument_makes_a_server_error(hostile_settings, walk_fixtures, role):
+    """Every argument in every URL pattern's path (a username, a post id, a tag, a slug, a
+    reset token, a media path), replaced with each hostile value, by GET and by POST."""
+    walker = Walker(role, person_for(role, walk_fixtures))
+    arguments = 0
+    for key, _route in routes_to_walk():
+        path = ROUTES[key].url(walk_fixtures).partition("?")[0]
+        for name, value in resolve(path).kwargs.items():
+            piece = quote(str(value), safe=SAFE_IN_PATH)
+            if piece not in path:
+                continue
+            arguments += 1
+            for hostile in PATH_VALUES:
+                bad = path.replace(piece, quote(hostile, safe=""), 1)
+                for method, form in (("GET", None), ("POST", {})):
+                    walker.send(Sent(method, bad, {}, form, False, f"path {name}", hostile))
+
+    print(f"\nHostile path arguments as {role}: {arguments} arguments, {walker.requests} requests")
+    assert arguments >= 8, "the walker found too few path arguments to replace"
     if walker.failures:
         pytest.fail(walker.report(), pytrace=False)
