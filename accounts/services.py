@@ -200,6 +200,20 @@ def block_check(*, actor: User, other: User, action: str) -> None:
         )
 
 
+def _relation_create(*, model, me: User, them: User, sides: tuple[str, str], verb: str):
+    """What blocking and muting share: `me` takes `them` into a `model` row once (its fields
+    `sides`); nobody does it to themselves, and doing it again changes nothing. New ones count
+    against the "block" rate limit. Returns (row, created)."""
+    if me.pk == them.pk:
+        raise ValidationError(f"You can't {verb} yourself.", code=f"self_{verb}")
+    fields = dict(zip(sides, (me, them), strict=True))
+    existing = model.objects.filter(**fields).first()
+    if existing is not None:
+        return existing, False
+    rate_limit_hit(scope="block", key=f"user:{me.pk}")
+    return get_or_create(model, **fields)
+
+
 @transaction.atomic
 def block_create(*, blocker: User, blocked: User) -> Block:
     """blocker blocks blocked; blocking again changes nothing. Nobody blocks themselves.
@@ -208,13 +222,9 @@ def block_create(*, blocker: User, blocked: User) -> Block:
     ways) and each one's posts from the other's home timeline. Counts against the "block"
     rate limit.
     """
-    if blocker.pk == blocked.pk:
-        raise ValidationError("You can't block yourself.", code="self_block")
-    existing = Block.objects.filter(blocker=blocker, blocked=blocked).first()
-    if existing is not None:
-        return existing
-    rate_limit_hit(scope="block", key=f"user:{blocker.pk}")
-    block, created = get_or_create(Block, blocker=blocker, blocked=blocked)
+    block, created = _relation_create(
+        model=Block, me=blocker, them=blocked, sides=("blocker", "blocked"), verb="block"
+    )
     if created:
         block_created.send(sender=Block, blocker=blocker, blocked=blocked)
     return block
@@ -236,13 +246,9 @@ def mute_create(*, muter: User, muted: User) -> Mute:
     reposts of them) are filtered out of muter's timelines when read. Counts against the
     "block" rate limit.
     """
-    if muter.pk == muted.pk:
-        raise ValidationError("You can't mute yourself.", code="self_mute")
-    existing = Mute.objects.filter(muter=muter, muted=muted).first()
-    if existing is not None:
-        return existing
-    rate_limit_hit(scope="block", key=f"user:{muter.pk}")
-    mute, _ = get_or_create(Mute, muter=muter, muted=muted)
+    mute, _ = _relation_create(
+        model=Mute, me=muter, them=muted, sides=("muter", "muted"), verb="mute"
+    )
     return mute
 
 

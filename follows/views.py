@@ -167,7 +167,7 @@ def people(request):
     }
     if _is_fragment(request):
         if "before" in request.GET:
-            return render(request, "follows/people.html#people-page", context)
+            return render(request, "follows/partials/people_page.html", context)
         return render(request, "follows/people.html#results", context)
     return render(request, "follows/people.html", context)
 
@@ -231,7 +231,7 @@ def _follow_list(request, username: str, which: str):
         "next_url": next_page_url(request, path, page),
     }
     if _is_fragment(request) and "before" in request.GET:
-        return render(request, "follows/follow_list.html#people-page", context)
+        return render(request, "follows/partials/people_page.html", context)
     return render(request, "follows/follow_list.html", context)
 
 

@@ -120,7 +120,34 @@ class ReportAdmin(admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def _confirm(self, request, queryset, *, action, title, intro, reports, perform):
+    def _act_on_reports(self, request, queryset, *, action, title, intro, target, act, done):
+        """Confirm with a reason, then act once per distinct thing the selected open reports
+        are about: `target(report)` is that thing (None: this action does not apply to the
+        report, which stays open), `act(report, thing, reason)` calls the service."""
+        reports = list(queryset.select_related("post__author", "user"))
+
+        def warn(report, text):
+            self.message_user(request, f"Report #{report.pk}: {text}", messages.WARNING)
+
+        def perform(data):
+            count, seen = 0, set()
+            for report in reports:
+                thing = target(report)
+                if not report.is_open:
+                    warn(report, "already closed.")
+                elif thing is None:
+                    warn(report, "it is about a person, not a post; left open.")
+                elif thing.pk not in seen:
+                    seen.add(thing.pk)
+                    try:
+                        act(report, thing, data["reason"])
+                    except ValidationError as error:
+                        warn(report, " ".join(error.messages))
+                    else:
+                        count += 1
+            if count:
+                self.message_user(request, done.format(count=count), messages.SUCCESS)
+
         return confirm_with_reason(
             self,
             request,
@@ -132,118 +159,53 @@ class ReportAdmin(admin.ModelAdmin):
             perform=perform,
         )
 
-    def _warn(self, request, report, text):
-        self.message_user(request, f"Report #{report.pk}: {text}", messages.WARNING)
-
     @admin.action(description="Remove post", permissions=["remove_post"])
     def remove_reported_posts(self, request, queryset):
         require_perm(request, "moderation.remove_post")
-        reports = list(queryset.select_related("post__author", "user"))
-
-        def perform(data):
-            removed, seen = 0, set()
-            for report in reports:
-                if not report.is_open:
-                    self._warn(request, report, "already closed.")
-                elif not report.post_id:
-                    self._warn(request, report, "it is about a person, not a post; left open.")
-                elif report.post_id not in seen:
-                    seen.add(report.post_id)
-                    try:
-                        post_remove(
-                            moderator=request.user,
-                            post=report.post,
-                            reason=data["reason"],
-                            report=report,
-                        )
-                    except ValidationError as error:
-                        self._warn(request, report, " ".join(error.messages))
-                    else:
-                        removed += 1
-            if removed:
-                self.message_user(
-                    request,
-                    f"Removed {removed} post(s) and resolved their reports.",
-                    messages.SUCCESS,
-                )
-
-        return self._confirm(
+        return self._act_on_reports(
             request,
             queryset,
             action="remove_reported_posts",
             title="Remove reported posts",
             intro="Remove the reported posts? Nobody but their authors will see them; every open "
             "report about them is resolved.",
-            reports=reports,
-            perform=perform,
+            target=lambda report: report.post,
+            act=lambda report, post, reason: post_remove(
+                moderator=request.user, post=post, reason=reason, report=report
+            ),
+            done="Removed {count} post(s) and resolved their reports.",
         )
 
     @admin.action(description="Suspend author", permissions=["suspend_user"])
     def suspend_reported_authors(self, request, queryset):
         require_perm(request, "moderation.suspend_user")
-        reports = list(queryset.select_related("post__author", "user"))
-
-        def perform(data):
-            suspended, seen = 0, set()
-            for report in reports:
-                person = report.user if report.user_id else report.post.author
-                if not report.is_open:
-                    self._warn(request, report, "already closed.")
-                elif person.pk not in seen:
-                    seen.add(person.pk)
-                    try:
-                        user_suspend(
-                            moderator=request.user,
-                            user=person,
-                            reason=data["reason"],
-                            report=report,
-                        )
-                    except ValidationError as error:
-                        self._warn(request, report, " ".join(error.messages))
-                    else:
-                        suspended += 1
-            if suspended:
-                self.message_user(
-                    request,
-                    f"Suspended {suspended} person(s) and resolved the reports about them.",
-                    messages.SUCCESS,
-                )
-
-        return self._confirm(
+        return self._act_on_reports(
             request,
             queryset,
             action="suspend_reported_authors",
             title="Suspend reported people",
             intro="Suspend the people reported (or who wrote the reported posts)? They are logged "
             "out at once and their posts disappear until someone unsuspends them.",
-            reports=reports,
-            perform=perform,
+            target=lambda report: report.user if report.user_id else report.post.author,
+            act=lambda report, person, reason: user_suspend(
+                moderator=request.user, user=person, reason=reason, report=report
+            ),
+            done="Suspended {count} person(s) and resolved the reports about them.",
         )
 
     @admin.action(description="Dismiss", permissions=["change"])
     def dismiss_reports(self, request, queryset):
-        reports = list(queryset.select_related("post__author", "user"))
-
-        def perform(data):
-            dismissed = 0
-            for report in reports:
-                try:
-                    report_dismiss(moderator=request.user, report=report, reason=data["reason"])
-                except ValidationError as error:
-                    self._warn(request, report, " ".join(error.messages))
-                else:
-                    dismissed += 1
-            if dismissed:
-                self.message_user(request, f"Dismissed {dismissed} report(s).", messages.SUCCESS)
-
-        return self._confirm(
+        return self._act_on_reports(
             request,
             queryset,
             action="dismiss_reports",
             title="Dismiss reports",
             intro="Dismiss these reports without acting on what they report?",
-            reports=reports,
-            perform=perform,
+            target=lambda report: report,
+            act=lambda report, _report, reason: report_dismiss(
+                moderator=request.user, report=report, reason=reason
+            ),
+            done="Dismissed {count} report(s).",
         )
 
 

@@ -97,85 +97,25 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-@admin.action(description="Remove selected posts")
-def remove_posts(modeladmin, request, queryset):
-    require_perm(request, "moderation.remove_post")
-    posts = list(queryset.select_related("author"))
-
-    def perform(data):
-        run_each(
-            modeladmin,
-            request,
-            posts,
-            post_remove,
-            describe=("post", post_snapshot),
-            done="Removed {count} post(s).",
-            moderator=request.user,
-            reason=data["reason"],
-        )
-
-    return confirm_with_reason(
-        modeladmin,
-        request,
-        queryset,
-        action="remove_posts",
-        title="Remove posts",
-        intro=f"Remove {_plural(len(posts), 'post')}? Nobody but the author will see "
-        "them; you can restore them later.",
-        items=[post_snapshot(post) for post in posts],
-        perform=perform,
-    )
-
-
-@admin.action(description="Restore selected posts")
-def restore_posts(modeladmin, request, queryset):
-    require_perm(request, "moderation.remove_post")
-    posts = list(queryset.select_related("author"))
-
-    def perform(data):
-        run_each(
-            modeladmin,
-            request,
-            posts,
-            post_restore,
-            describe=("post", post_snapshot),
-            done="Restored {count} post(s).",
-            moderator=request.user,
-            reason=data["reason"],
-        )
-
-    return confirm_with_reason(
-        modeladmin,
-        request,
-        queryset,
-        action="restore_posts",
-        title="Restore posts",
-        intro=f"Restore {_plural(len(posts), 'post')}? They come back exactly as they were.",
-        items=[post_snapshot(post) for post in posts],
-        perform=perform,
-    )
-
-
-def _person(user) -> str:
-    return f"@{user.username}"
-
-
-def _people_action(*, name, description, permission, service, title, intro, done):
-    """An admin action on the selected people: a Reason + Confirm page, then `service` on each
-    (which writes its own audit row). Suspend, unsuspend and approve differ only in these words."""
+def _reasoned_action(
+    *, name, description, permission, service, target, noun, label, title, intro, done, related=()
+):
+    """An admin action on the selected rows: a Reason + Confirm page, then `service` on each,
+    which writes its own audit row. `target` is the service's keyword for the row, `label`
+    names a row in lists and messages, and `intro` may say "{selected}" ("3 posts")."""
 
     @admin.action(description=description)
     def action(modeladmin, request, queryset):
         require_perm(request, f"moderation.{permission}")
-        people = list(queryset)
+        rows = list(queryset.select_related(*related) if related else queryset)
 
         def perform(data):
             run_each(
                 modeladmin,
                 request,
-                people,
+                rows,
                 service,
-                describe=("user", _person),
+                describe=(target, label),
                 done=done,
                 moderator=request.user,
                 reason=data["reason"],
@@ -187,8 +127,8 @@ def _people_action(*, name, description, permission, service, title, intro, done
             queryset,
             action=name,
             title=title,
-            intro=intro,
-            items=[_person(user) for user in people],
+            intro=intro.format(selected=_plural(len(rows), noun)),
+            items=[label(row) for row in rows],
             perform=perform,
         )
 
@@ -196,30 +136,69 @@ def _people_action(*, name, description, permission, service, title, intro, done
     return action
 
 
-suspend_users = _people_action(
+def _person(user) -> str:
+    return f"@{user.username}"
+
+
+remove_posts = _reasoned_action(
+    name="remove_posts",
+    description="Remove selected posts",
+    permission="remove_post",
+    service=post_remove,
+    target="post",
+    noun="post",
+    label=post_snapshot,
+    related=["author"],
+    title="Remove posts",
+    intro="Remove {selected}? Nobody but the author will see them; you can restore them later.",
+    done="Removed {count} post(s).",
+)
+restore_posts = _reasoned_action(
+    name="restore_posts",
+    description="Restore selected posts",
+    permission="remove_post",
+    service=post_restore,
+    target="post",
+    noun="post",
+    label=post_snapshot,
+    related=["author"],
+    title="Restore posts",
+    intro="Restore {selected}? They come back exactly as they were.",
+    done="Restored {count} post(s).",
+)
+suspend_users = _reasoned_action(
     name="suspend_users",
     description="Suspend selected users",
     permission="suspend_user",
     service=user_suspend,
+    target="user",
+    noun="person",
+    label=_person,
     title="Suspend people",
     intro="Suspend these people? They are logged out at once, cannot log in, and their posts "
     "disappear until you unsuspend them.",
     done="Suspended {count} person(s). They are logged out and their posts are hidden.",
 )
-unsuspend_users = _people_action(
+unsuspend_users = _reasoned_action(
     name="unsuspend_users",
     description="Unsuspend selected users",
     permission="suspend_user",
     service=user_unsuspend,
+    target="user",
+    noun="person",
+    label=_person,
     title="Unsuspend people",
     intro="Unsuspend these people? They can log in again and their posts come back.",
     done="Unsuspended {count} person(s).",
 )
-approve_users = _people_action(
+approve_users = _reasoned_action(
     name="approve_users",
     description="Approve selected users (with a reason)",
     permission="approve_user",
     service=user_approve,
+    target="user",
+    noun="person",
+    label=_person,
     title="Approve people",
     intro="Let these people in? Each gets an email saying their account is approved.",
     done="Approved {count} person(s). They get an email and can use the site now.",

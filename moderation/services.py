@@ -35,11 +35,15 @@ def _audit(
     moderator: User,
     action: str,
     reason: str,
-    target_repr: str,
+    target_repr: str = "",
     post: Post | None = None,
     user: User | None = None,
     report: Report | None = None,
 ) -> AuditLogEntry:
+    """The audit row of an action. The target is named as it is now (the post's text, the
+    person's username), so the entry still says what it was about once that is gone."""
+    if not target_repr:
+        target_repr = post_snapshot(post) if post is not None else f"@{user.username}"
     return AuditLogEntry.objects.create(
         moderator=moderator,
         moderator_username=moderator.username,
@@ -133,7 +137,6 @@ def post_remove(*, moderator: User, post: Post, reason: str, report: Report | No
         moderator=moderator,
         action=AuditLogEntry.Action.POST_REMOVED,
         reason=reason,
-        target_repr=post_snapshot(post),
         post=post,
         user=post.author,
         report=report,
@@ -154,7 +157,6 @@ def post_restore(*, moderator: User, post: Post, reason: str) -> Post:
         moderator=moderator,
         action=AuditLogEntry.Action.POST_RESTORED,
         reason=reason,
-        target_repr=post_snapshot(post),
         post=post,
         user=post.author,
     )
@@ -188,7 +190,6 @@ def user_suspend(*, moderator: User, user: User, reason: str, report: Report | N
         moderator=moderator,
         action=AuditLogEntry.Action.USER_SUSPENDED,
         reason=reason,
-        target_repr=f"@{user.username}",
         user=user,
         report=report,
     )
@@ -207,7 +208,6 @@ def user_unsuspend(*, moderator: User, user: User, reason: str) -> User:
         moderator=moderator,
         action=AuditLogEntry.Action.USER_UNSUSPENDED,
         reason=reason,
-        target_repr=f"@{user.username}",
         user=user,
     )
     return user
@@ -224,7 +224,6 @@ def user_approve(*, moderator: User, user: User, reason: str) -> User:
         moderator=moderator,
         action=AuditLogEntry.Action.USER_APPROVED,
         reason=reason,
-        target_repr=f"@{user.username}",
         user=user,
     )
     return user

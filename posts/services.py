@@ -188,30 +188,58 @@ def post_delete(*, post: Post, user) -> None:
         count_add(post.repost_of_id, "repost_count", -1)
 
 
-@transaction.atomic
-def like_create(*, user, post: Post) -> Like:
-    """`user` likes `post` (the original, when given a repost) once; its author is notified.
-    Liking, unliking, reposting and undoing reposts count against the "like" rate limit."""
+def _mark_original(*, user, post: Post, model, fields, count_field: str, kind: str):
+    """What liking and reposting share: `user` marks the original of `post` (the post itself
+    unless it is a repost; it must be visible) once, with a `model` row of `fields(original)`.
+    The first time, the original's `count_field` goes up and its author is notified (`kind`).
+    Counts against the "like" rate limit. Returns (row, created)."""
     rate_limit_hit(scope="like", key=f"user:{user.pk}")
     _check_can_write(user)
-    post = _visible_original(post)
-    like, created = get_or_create(Like, user=user, post=post)
+    original = _visible_original(post)
+    row, created = get_or_create(model, **fields(original))
     if created:
-        count_add(post.pk, "like_count", 1)
-        notification_create(
-            recipient=post.author, actor=user, kind=Notification.Kind.LIKE, post=post
-        )
+        count_add(original.pk, count_field, 1)
+        notification_create(recipient=original.author, actor=user, kind=kind, post=original)
+    return row, created
+
+
+def _unmark_original(*, user, post: Post, rows, count_field: str, kind: str) -> None:
+    """What unliking and undoing a repost share: `rows(original_id)` go, the original's
+    `count_field` goes down if one did, and the unread notification it caused is withdrawn.
+    Counts against the "like" rate limit."""
+    rate_limit_hit(scope="like", key=f"user:{user.pk}")
+    target_id = post.repost_of_id or post.pk
+    marks = rows(target_id)
+    _, deleted = marks.delete()
+    if deleted.get(marks.model._meta.label):
+        count_add(target_id, count_field, -1)
+    _notification_withdraw(actor=user, kind=kind, post_id=target_id)
+
+
+@transaction.atomic
+def like_create(*, user, post: Post) -> Like:
+    """`user` likes `post` (the original, when given a repost) once; its author is notified."""
+    like, _ = _mark_original(
+        user=user,
+        post=post,
+        model=Like,
+        fields=lambda original: {"user": user, "post": original},
+        count_field="like_count",
+        kind=Notification.Kind.LIKE,
+    )
     return like
 
 
 @transaction.atomic
 def like_delete(*, user, post: Post) -> None:
     """Take back a like, and the unread notification it caused."""
-    rate_limit_hit(scope="like", key=f"user:{user.pk}")
-    target_id = post.repost_of_id or post.pk
-    if Like.objects.filter(user=user, post_id=target_id).delete()[0]:
-        count_add(target_id, "like_count", -1)
-    _notification_withdraw(actor=user, kind=Notification.Kind.LIKE, post_id=target_id)
+    _unmark_original(
+        user=user,
+        post=post,
+        rows=lambda original_id: Like.objects.filter(user=user, post_id=original_id),
+        count_field="like_count",
+        kind=Notification.Kind.LIKE,
+    )
 
 
 @transaction.atomic
@@ -220,15 +248,15 @@ def repost_create(*, user, post: Post) -> Post:
 
     Sends post_created, so the repost reaches followers' timelines; the author is notified.
     """
-    rate_limit_hit(scope="like", key=f"user:{user.pk}")
-    _check_can_write(user)
-    original = _visible_original(post)
-    repost, created = get_or_create(Post, author=user, repost_of=original)
+    repost, created = _mark_original(
+        user=user,
+        post=post,
+        model=Post,
+        fields=lambda original: {"author": user, "repost_of": original},
+        count_field="repost_count",
+        kind=Notification.Kind.REPOST,
+    )
     if created:
-        count_add(original.pk, "repost_count", 1)
-        notification_create(
-            recipient=original.author, actor=user, kind=Notification.Kind.REPOST, post=original
-        )
         post_created.send(sender=Post, post=repost)
     return repost
 
@@ -236,12 +264,13 @@ def repost_create(*, user, post: Post) -> Post:
 @transaction.atomic
 def repost_delete(*, user, post: Post) -> None:
     """Undo a repost: its Post goes (and with it its place in timelines)."""
-    rate_limit_hit(scope="like", key=f"user:{user.pk}")
-    target_id = post.repost_of_id or post.pk
-    _, deleted = Post.objects.filter(author=user, repost_of_id=target_id).delete()
-    if deleted.get("posts.Post"):
-        count_add(target_id, "repost_count", -1)
-    _notification_withdraw(actor=user, kind=Notification.Kind.REPOST, post_id=target_id)
+    _unmark_original(
+        user=user,
+        post=post,
+        rows=lambda original_id: Post.objects.filter(author=user, repost_of_id=original_id),
+        count_field="repost_count",
+        kind=Notification.Kind.REPOST,
+    )
 
 
 def notification_create(*, recipient, actor, kind: str, post: Post | None = None):
