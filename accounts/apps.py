@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.urls import register_converter
 
 
 class AccountsConfig(AppConfig):
@@ -7,5 +6,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts.converters import UsernameConverter
+        from core.query import converter_register
 
-        register_converter(UsernameConverter, "username")
+        converter_register(UsernameConverter, "username")

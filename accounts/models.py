@@ -6,9 +6,9 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import Exists, IntegerField, OuterRef, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -28,59 +28,77 @@ class Industry(models.Model):
         return self.name
 
 
+def _has_account(prefix: str = "") -> Q:
+    """An account that exists for others: not deactivated, not waiting for approval."""
+    return Q(**{f"{prefix}is_active": True, f"{prefix}awaiting_approval": False})
+
+
 def visible_people(prefix: str = "") -> Q:
     """The rule for people who may be shown anywhere (in lists, counts, timelines, search) and
     may act: not deactivated, not suspended, not waiting for approval. `prefix` applies it
     through a relation, e.g. visible_people("author__") for the authors of posts.
     `User.objects.visible()` is this rule for people, `User.is_visible` for one person."""
-    return Q(
-        **{
-            f"{prefix}is_active": True,
-            f"{prefix}suspended_at__isnull": True,
-            f"{prefix}awaiting_approval": False,
-        }
-    )
+    return _has_account(prefix) & Q(**{f"{prefix}suspended_at__isnull": True})
 
 
-@functools.cache
-def _hidden_people_sql() -> tuple[str, tuple]:
-    """SELECT of the ids of people who may not be shown, compiled from `visible_people` once."""
-    return User.objects.exclude(visible_people()).values("pk").query.sql_with_params()
-
-
-def _follow_count(relation: str, other_side: str) -> RawSQL:
+class FollowCount(Expression):
     """How many follows of `relation` ("followers" or "following", the reverse relations the
-    follows app declares on User) each person has with people who may be shown.
+    follows app declares on User) each person of the query has with people who may be shown.
 
     Counted as all of them less those with hidden people: hidden people are few (an index of
     their own), so both counts are index range reads, where checking each follow's other person
     would visit every one of a popular person's followers. Written as SQL around the compiled
-    rule: built with querysets, the two counts cost more to build than to run, on every
-    profile."""
-    reverse = User._meta.get_field(relation)
-    quote = connection.ops.quote_name
-    follows = quote(reverse.related_model._meta.db_table)
-    own = quote(reverse.field.column)
-    other = quote(reverse.related_model._meta.get_field(other_side).column)
-    person = f"{quote(User._meta.db_table)}.{quote(User._meta.pk.column)}"
-    hidden, params = _hidden_people_sql()
-    sql = (
-        f"(SELECT COUNT(*) FROM {follows} WHERE {own} = {person}) - "  # noqa: S608 (names)
-        f"(SELECT COUNT(*) FROM {follows} WHERE {own} = {person} AND {other} IN ({hidden}))"
+    rule (`visible_people`): built from querysets, the two counts cost more to build than to
+    run, on every profile."""
+
+    output_field = IntegerField()
+
+    def __init__(self, relation: str, other_side: str):
+        super().__init__()
+        self.relation, self.other_side = relation, other_side
+
+    def as_sql(self, compiler, connection):
+        reverse = User._meta.get_field(self.relation)
+        follow = reverse.related_model._meta
+        quote = connection.ops.quote_name
+        table, own = quote(follow.db_table), quote(reverse.field.column)
+        other = quote(follow.get_field(self.other_side).column)
+        # The person is the row of the query this counts for, under whatever alias it has there.
+        person = compiler.quote_name(compiler.query.get_initial_alias())
+        person += "." + quote(User._meta.pk.column)
+        hidden, params = _hidden_people_sql(connection.alias)
+        sql = (
+            f"((SELECT COUNT(*) FROM {table} WHERE {own} = {person}) - "  # noqa: S608 (names)
+            f"(SELECT COUNT(*) FROM {table} WHERE {own} = {person} AND {other} IN ({hidden})))"
+        )
+        return sql, params
+
+
+@functools.cache
+def _hidden_people_sql(alias: str) -> tuple[str, tuple]:
+    """SELECT of the ids of people who may not be shown, compiled from `visible_people` once per
+    database: it is the same for every query."""
+    query = User.objects.exclude(visible_people()).values("pk").query
+    return query.get_compiler(using=alias).as_sql()
+
+
+def viewer_has(viewer, model, viewer_field: str, person_field: str, person_ref: str = "pk"):
+    """Whether `viewer` has a `model` row pointing at the person `person_ref` names (a follow, a
+    block, a mute): an Exists in the same statement, False for visitors."""
+    if viewer is None or not viewer.is_authenticated:
+        return Value(False)
+    rows = model._default_manager.filter(
+        **{viewer_field: viewer.pk, person_field: OuterRef(person_ref)}
     )
-    return RawSQL(sql, params, output_field=IntegerField())  # noqa: S611 (values are params)
+    return Exists(rows)
 
 
 def follows_of(viewer, person_ref: str = "pk"):
-    """Whether `viewer` follows the person `person_ref` names (an Exists; False for visitors):
-    the `viewer_follows` of person cards and of the profile's follow button."""
-    if viewer is None or not viewer.is_authenticated:
-        return Value(False)
-    reverse = User._meta.get_field("followers")
-    follows = reverse.related_model._default_manager.filter(
-        **{reverse.field.name: OuterRef(person_ref), "follower_id": viewer.pk}
-    )
-    return Exists(follows)
+    """Whether `viewer` follows the person `person_ref` names: the `viewer_follows` of person
+    cards and of the profile's follow button. Follows belong to the follows app, reached here
+    through the relation it declares on User."""
+    follow = User._meta.get_field("followers").related_model
+    return viewer_has(viewer, follow, "follower_id", "followee", person_ref)
 
 
 class UserQuerySet(models.QuerySet):
@@ -91,7 +109,7 @@ class UserQuerySet(models.QuerySet):
     def with_profile(self):
         """People whose profile page exists: the visible ones, and suspended ones, whose page
         says they are suspended and shows nothing else."""
-        return self.filter(is_active=True, awaiting_approval=False)
+        return self.filter(_has_account())
 
     def with_viewer_follows(self, viewer):
         """`viewer_follows`: whether `viewer` follows each person."""
@@ -102,8 +120,8 @@ class UserQuerySet(models.QuerySet):
         the one count of follows, shown by the profile header, the follow lists and the follow
         button's update alike."""
         return self.annotate(
-            followers_count=_follow_count("followers", "follower"),
-            following_count=_follow_count("following", "followee"),
+            followers_count=FollowCount("followers", "follower"),
+            following_count=FollowCount("following", "followee"),
         )
 
     def named(self, *usernames: str):

@@ -4,10 +4,10 @@ accounts imports neither posts nor follows (they depend on accounts); it reaches
 through the reverse relations they declare on User: `posts`, `following` and `followers`.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import Block, Mute, User
+from accounts.models import Block, Mute, User, viewer_has
 from core.paging import PAGE_SIZE, Page, keyset_page
 
 
@@ -26,12 +26,6 @@ def _posts_count() -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def _viewer_has(model, viewer, own_field: str, other_field: str) -> Exists | Value:
-    if viewer is None or not viewer.is_authenticated:
-        return Value(False)
-    return Exists(model.objects.filter(**{own_field: viewer, other_field: OuterRef("pk")}))
-
-
 def profile_people(*, viewer=None) -> QuerySet[User]:
     """People whose profile pages can be shown, with the counts the header needs.
 
@@ -45,8 +39,8 @@ def profile_people(*, viewer=None) -> QuerySet[User]:
         .select_related("industry")
         .annotate(
             posts_count=_posts_count(),
-            blocked_by_viewer=_viewer_has(Block, viewer, "blocker", "blocked"),
-            muted_by_viewer=_viewer_has(Mute, viewer, "muter", "muted"),
+            blocked_by_viewer=viewer_has(viewer, Block, "blocker", "blocked"),
+            muted_by_viewer=viewer_has(viewer, Mute, "muter", "muted"),
         )
     )
 

@@ -13,7 +13,7 @@ from accounts import avatars
 from accounts.models import Block, Invite, Mute, RegistrationMode, SiteSettings, User
 from accounts.signals import block_created, user_deleting
 from core.db import get_or_create
-from core.ratelimit import rate_limit_hit
+from core.ratelimit import counted, per_address, rate_limit_hit
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ def signup_allowed(*, invite: Invite | None) -> tuple[bool, str]:
     return True, ""
 
 
+@counted("signup", per_address("address"))
 @transaction.atomic
 def user_signup(
     *, username: str, email: str, password: str, address: str, invite: Invite | None = None
@@ -50,10 +51,9 @@ def user_signup(
 
     Each attempt counts against the "signup" rate limit of the address it comes from, before
     anything is checked: whether a username or an email address is taken is answered here, and
-    only this often. An invite is used up atomically: two people racing for the last use cannot
-    both get it.
+    only this often: a refused attempt counts too. An invite is used up atomically: two people
+    racing for the last use cannot both get it.
     """
-    rate_limit_hit(scope="signup", key=f"ip:{address}")
     allowed, reason = signup_allowed(invite=invite)
     if not allowed:
         raise SignupClosed(reason)
@@ -98,11 +98,11 @@ def user_approve(*, user: User) -> User:
     return user
 
 
+@counted("password_reset", per_address("address"))
 def password_reset_request(*, email: str, address: str, request=None, use_https=False) -> None:
     """Email a password-reset link to the account with this address, if there is one (the page
     says the same either way). Counts against the "password_reset" rate limit of the address the
     request comes from. The link is built for the site `request` came to."""
-    rate_limit_hit(scope="password_reset", key=f"ip:{address}")
     form = PasswordResetForm({"email": email})
     if form.is_valid():
         form.save(

@@ -20,7 +20,7 @@ from core.decorators import login_required
 from core.paging import next_page_url
 from core.query import query_id
 from core.ratelimit import client_ip
-from core.responses import flash, redirect_back, safe_next
+from core.responses import flash, is_fragment, redirect_back, safe_next
 
 # Axes adds a backend; after sign-up we log the person in through ours explicitly.
 LOGIN_BACKEND = "accounts.backends.UsernameOrEmailBackend"
@@ -112,7 +112,7 @@ def profile(request, username):
         "next_url": next_url,
         "is_own_profile": viewer is not None and viewer.pk == person.pk,
     }
-    if request.htmx and before is not None:
+    if is_fragment(request) and before is not None:
         return render(request, "accounts/profile.html#posts-page", context)
     return render(request, "accounts/profile.html", context)
 

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.urls import register_converter
 
 
 class CoreConfig(AppConfig):
@@ -9,7 +8,7 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
-        from core.query import IdConverter
+        from core.query import IdConverter, converter_register
 
         # `<id:pk>` in every app's URLs: ids as the one parser reads them.
-        register_converter(IdConverter, "id")
+        converter_register(IdConverter, "id")

@@ -14,7 +14,9 @@ from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
-# Digits, which every route's converter accepts (<id:>, <username:>, <tag:>, <str:>).
+# Digits: every route's pattern matches them (<id:>, <username:>, <tag:>, <str:>); reverse()
+# checks the pattern only, so a converter that refuses an all-digit value when reading a URL
+# (<tag:>) still gives its path.
 PLACEHOLDER = "7319046582"
 SAFE = RFC3986_SUBDELIMS + "/~:@"
 

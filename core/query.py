@@ -6,6 +6,9 @@ plausible id is treated as absent (the first page of a list, a post that is not 
 500.
 """
 
+from django.urls import register_converter
+from django.urls.converters import get_converters
+
 # Ids are 64-bit: a larger number would be a database error.
 MAX_ID = 2**63 - 1
 
@@ -32,6 +35,11 @@ def form_id(request, name: str) -> int | None:
     return parse_id(request.POST.get(name) or request.GET.get(name))
 
 
+def format_id_pair(first: int, second: int) -> str:
+    """A two-part cursor as `parse_id_pair` reads it."""
+    return f"{first}.{second}"
+
+
 def parse_id_pair(value: str | None) -> tuple[int, int] | None:
     """A two-part cursor "<number>.<id>" (e.g. the directory's activity and person), or None."""
     first, dot, second = (value or "").partition(".")
@@ -41,6 +49,13 @@ def parse_id_pair(value: str | None) -> tuple[int, int] | None:
     if first_id is None or second_id is None:
         return None
     return first_id, second_id
+
+
+def converter_register(converter, name: str) -> None:
+    """register_converter, once: an app's ready() may run again (tests that change
+    INSTALLED_APPS), and registering a name twice is an error."""
+    if name not in get_converters():
+        register_converter(converter, name)
 
 
 class IdConverter:

@@ -14,6 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -52,8 +53,41 @@ def rate_for(scope: str) -> Rate:
     return Rate.parse(settings.RATE_LIMITS[scope])
 
 
+def counted(scope: str, key):
+    """Service decorator: each call counts against the `scope` limit of `key(kwargs)` (see
+    `per_person`, `per_address`) before the service runs, and outside its transaction: an
+    attempt counts whatever its outcome (a refused sign-up has told whether a name is taken),
+    and the count's row is not held, blocking the same person's next action, while the service
+    works. Over the limit, RateLimited and the service does not run."""
+
+    def decorator(service):
+        @wraps(service)
+        def wrapped(*args, **kwargs):
+            rate_limit_hit(scope=scope, key=key(kwargs))
+            return service(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def per_person(argument: str):
+    """The key of the person a service's keyword `argument` names."""
+    return lambda kwargs: f"user:{kwargs[argument].pk}"
+
+
+def per_address(argument: str):
+    """The key of the address a service's keyword `argument` gives."""
+    return lambda kwargs: f"ip:{kwargs[argument]}"
+
+
 def rate_limit_hit(*, scope: str, key: str) -> None:
-    """Count one action by `key` under `scope`; raise RateLimited when it is one too many."""
+    """Count one action by `key` under `scope`; raise RateLimited when it is one too many.
+
+    Inside a transaction (counted in the database, without Redis), the count is part of it:
+    an action that rolls back is not counted, and the count's row stays locked until the end.
+    Services count their attempts before their transaction (`counted`); those that count only
+    what they create (a new follow, a new block) count inside it."""
     rate = rate_for(scope)
     now = time.time()
     window = int(now // rate.period)
@@ -78,7 +112,7 @@ def _count(window_key: str, *, lifetime: int) -> int:
 
 
 # One statement that creates the window's row or adds one to it, and reads the result: the
-# database cache's incr() reads and writes in two steps, so concurrent requests lost counts.
+# database cache's incr() reads and writes in two steps, so concurrent requests would lose counts.
 _UPSERT = (
     "INSERT INTO {table} ({key}, {count}, {expires_at}) VALUES (%s, 1, %s) "
     "ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + 1 RETURNING {count}"

@@ -28,6 +28,12 @@ def redirect_back(request, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(safe_next(request, fallback))
 
 
+def is_fragment(request) -> bool:
+    """An htmx request that swaps part of the page: not a plain request, nor htmx restoring a
+    page from history, which needs the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 def flash(request, message: str, *, status: int, fallback: str, level: int = messages.ERROR):
     """Tell the person why their action was refused (or what happened) and keep their page.
 

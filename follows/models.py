@@ -68,8 +68,8 @@ class TimelineEntry(models.Model):
     at every post's commit, a large share of a fan-out's time. Django still deletes a person's or a
     post's entries with them (on_delete runs in Django). A race can leave a row naming a deleted
     person or post (an account deleted while someone it followed posted; a post deleted while its
-    author was being followed, or during `timeline_rebuild`), where the constraint made the post or
-    follow fail. Such a row is never shown: pages join the posts; a lost post newer than the page
+    author was being followed, or during `timeline_rebuild`), where a constraint would make the post
+    or follow fail. Such a row is never shown: pages join the posts; a lost post newer than the page
     sends its polls the long way until the next page; `rebuild_timelines` with no names sweeps them
     (`timelines_sweep`).
     """

@@ -22,19 +22,14 @@ from accounts.models import User
 from core.decorators import checks_person_itself, login_required, skips_connection_health_check
 from core.paging import next_page_url
 from core.query import parse_id_pair, query_id
-from core.responses import flash, redirect_back, safe_next
+from core.responses import flash, is_fragment, redirect_back, safe_next
 from follows import selectors, services
 from follows.forms import PeopleFilterForm
 
 
-def _is_fragment(request) -> bool:
-    """An htmx request that swaps part of the page (not a history restore, which needs it all)."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
 def _posts_page(request, template: str, context: dict, page, path: str):
     context = {**context, "posts": page.items, "next_url": next_page_url(request, path, page)}
-    if _is_fragment(request) and "before" in request.GET:
+    if is_fragment(request) and "before" in request.GET:
         return render(request, "posts/partials/feed_page.html", context)
     return render(request, template, context)
 
@@ -130,7 +125,7 @@ def _home_new_for_the_session(request, after: int):
 @login_required
 def home_newer(request):
     """The posts newer than ?after=, to insert at the top of the timeline (and a fresh poller)."""
-    if not _is_fragment(request):
+    if not is_fragment(request):
         return redirect("home")
     after = query_id(request, "after") or 0
     page = selectors.timelines.home_newer(user=request.user, after=after)
@@ -165,7 +160,7 @@ def people(request):
         "people": page.items,
         "next_url": next_page_url(request, reverse("follows:people"), page),
     }
-    if _is_fragment(request):
+    if is_fragment(request):
         if "before" in request.GET:
             return render(request, "follows/partials/people_page.html", context)
         return render(request, "follows/people.html#results", context)
@@ -176,7 +171,7 @@ def people(request):
 @login_required
 def suggested(request):
     """Who to follow, each with the reason. htmx gets the home page's side panel list (five)."""
-    if _is_fragment(request):
+    if is_fragment(request):
         suggestions = selectors.suggestions.suggested_people(user=request.user, limit=5)
         return render(request, "follows/partials/suggestions.html", {"suggestions": suggestions})
     suggestions = selectors.suggestions.suggested_people(user=request.user, limit=30)
@@ -199,7 +194,7 @@ def industry(request, slug):
         industry=found, viewer=request.user, before=query_id(request, "before")
     )
     context = {"industry": found}
-    if not ("before" in request.GET and _is_fragment(request)):
+    if not ("before" in request.GET and is_fragment(request)):
         context["people"] = selectors.people.industry_people(industry=found, viewer=request.user)
     path = reverse("follows:industry", args=[found.slug])
     return _posts_page(request, "follows/industry.html", context, page, path)
@@ -230,7 +225,7 @@ def _follow_list(request, username: str, which: str):
         "people": page.items,
         "next_url": next_page_url(request, path, page),
     }
-    if _is_fragment(request) and "before" in request.GET:
+    if is_fragment(request) and "before" in request.GET:
         return render(request, "follows/partials/people_page.html", context)
     return render(request, "follows/follow_list.html", context)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Industry, User
 from accounts.signals import user_visibility_changed
-from core.ratelimit import rate_limit_hit
+from core.ratelimit import counted, per_person
 from moderation.models import AuditLogEntry, Report, post_snapshot
 from posts.models import Post
 from posts.services import replied_to_lock, replied_to_recount
@@ -66,6 +66,7 @@ def _close_reports(*, reports, moderator: User, status: str, reason: str) -> int
     )
 
 
+@counted("report", per_person("reporter"))
 @transaction.atomic
 def report_create(
     *,
@@ -80,7 +81,6 @@ def report_create(
     limit."""
     if (post is None) == (user is None):
         raise ValueError("Report either a post or a person, not both or neither.")
-    rate_limit_hit(scope="report", key=f"user:{reporter.pk}")
     if post is not None and post.author_id == reporter.pk:
         raise ValidationError("You cannot report your own post.", code="own_post")
     if user is not None and user.pk == reporter.pk:

@@ -1,12 +1,12 @@
 from django.apps import AppConfig
-from django.urls import register_converter
 
 
 class PostsConfig(AppConfig):
     name = "posts"
 
     def ready(self):
+        from core.query import converter_register
         from posts import receivers  # noqa: F401 (connects them)
         from posts.converters import HashtagConverter
 
-        register_converter(HashtagConverter, "tag")
+        converter_register(HashtagConverter, "tag")

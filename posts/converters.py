@@ -6,7 +6,7 @@ class HashtagConverter:
     script, and _), so anything else (a NUL byte, which PostgreSQL refuses in text) matches no
     URL: a 404."""
 
-    regex = "[^/]{1,140}"
+    regex = "[^/]+"
 
     def to_python(self, value: str) -> str:
         if not post_text.is_hashtag(value):

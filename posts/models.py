@@ -140,7 +140,9 @@ class PostQuerySet(models.QuerySet):
 class Hashtag(models.Model):
     """A tag as written after '#', stored case-folded so #Mixing and #mixing are one tag."""
 
-    name = models.CharField(max_length=140, unique=True)
+    # Case-folding can lengthen a tag (ß -> ss, ﬃ -> ffi): up to three times a 140-character
+    # post's longest tag.
+    name = models.CharField(max_length=420, unique=True)
 
     def __str__(self):
         return f"#{self.name}"

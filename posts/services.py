@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Block
 from accounts.services import block_check
 from core.db import get_or_create
-from core.ratelimit import rate_limit_hit
+from core.ratelimit import counted, per_person
 from posts import text as post_text
 from posts.models import Hashtag, Like, Notification, Post
 from posts.signals import post_created
@@ -104,6 +104,7 @@ def _visible_original(post: Post) -> Post:
         raise ValidationError("That post is no longer available.", code="gone") from None
 
 
+@counted("post", per_person("author"))
 @transaction.atomic
 def post_create(
     *, author, text: str, in_reply_to: Post | None = None, client_token: uuid.UUID | None = None
@@ -112,7 +113,7 @@ def post_create(
 
     Mentions and hashtags are stored with it; the replied-to author and the mentioned people are
     notified; post_created is sent. The same `client_token` twice gives back the first post.
-    Each new post counts against the "post" rate limit.
+    Each call counts against the "post" rate limit.
     """
     _check_can_write(author)
     if client_token is not None:
@@ -127,7 +128,6 @@ def post_create(
         in_reply_to = _visible_original(in_reply_to)
         block_check(actor=author, other=in_reply_to.author, action="reply to")
 
-    rate_limit_hit(scope="post", key=f"user:{author.pk}")
     mentioned = _mentioned_users(post_text.extract_mentions(text))
     post = Post(
         author=author,
@@ -192,8 +192,7 @@ def _mark_original(*, user, post: Post, model, fields, count_field: str, kind: s
     """What liking and reposting share: `user` marks the original of `post` (the post itself
     unless it is a repost; it must be visible) once, with a `model` row of `fields(original)`.
     The first time, the original's `count_field` goes up and its author is notified (`kind`).
-    Counts against the "like" rate limit. Returns (row, created)."""
-    rate_limit_hit(scope="like", key=f"user:{user.pk}")
+    Returns (row, created)."""
     _check_can_write(user)
     original = _visible_original(post)
     row, created = get_or_create(model, **fields(original))
@@ -205,9 +204,7 @@ def _mark_original(*, user, post: Post, model, fields, count_field: str, kind: s
 
 def _unmark_original(*, user, post: Post, rows, count_field: str, kind: str) -> None:
     """What unliking and undoing a repost share: `rows(original_id)` go, the original's
-    `count_field` goes down if one did, and the unread notification it caused is withdrawn.
-    Counts against the "like" rate limit."""
-    rate_limit_hit(scope="like", key=f"user:{user.pk}")
+    `count_field` goes down if one did, and the unread notification it caused is withdrawn."""
     target_id = post.repost_of_id or post.pk
     marks = rows(target_id)
     _, deleted = marks.delete()
@@ -216,6 +213,7 @@ def _unmark_original(*, user, post: Post, rows, count_field: str, kind: str) -> 
     _notification_withdraw(actor=user, kind=kind, post_id=target_id)
 
 
+@counted("like", per_person("user"))
 @transaction.atomic
 def like_create(*, user, post: Post) -> Like:
     """`user` likes `post` (the original, when given a repost) once; its author is notified."""
@@ -230,6 +228,7 @@ def like_create(*, user, post: Post) -> Like:
     return like
 
 
+@counted("like", per_person("user"))
 @transaction.atomic
 def like_delete(*, user, post: Post) -> None:
     """Take back a like, and the unread notification it caused."""
@@ -242,6 +241,7 @@ def like_delete(*, user, post: Post) -> None:
     )
 
 
+@counted("like", per_person("user"))
 @transaction.atomic
 def repost_create(*, user, post: Post) -> Post:
     """`user` reposts `post` (the original, when given a repost) once: a Post with repost_of.
@@ -261,6 +261,7 @@ def repost_create(*, user, post: Post) -> Post:
     return repost
 
 
+@counted("like", per_person("user"))
 @transaction.atomic
 def repost_delete(*, user, post: Post) -> None:
     """Undo a repost: its Post goes (and with it its place in timelines)."""

@@ -9,7 +9,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from core.decorators import login_required
 from core.paging import next_page_url
 from core.query import form_id, query_id
-from core.responses import redirect_back
+from core.responses import is_fragment, redirect_back, safe_next
 from posts import selectors, services
 from posts.forms import PostForm, reply_initial
 from posts.models import Post
@@ -154,7 +154,7 @@ def _toggle(request, pk, *, on, off, template):
     if request.htmx:
         card = _card(shown_id, request.user)
         return render(
-            request, template, {"post": card.shown, "card": card, "next": request.POST.get("next")}
+            request, template, {"post": card.shown, "card": card, "next": safe_next(request, "")}
         )
     return redirect_back(request, reverse("home"))
 
@@ -192,7 +192,7 @@ def tag(request, tag):
     page = selectors.tag_posts(tag=tag, viewer=request.user, before=before)
     path = reverse("posts:tag", args=[tag])
     context = {"tag": tag, "posts": page.items, "next_url": next_page_url(request, path, page)}
-    if request.htmx and before is not None:
+    if is_fragment(request) and before is not None:
         return render(request, "posts/tag.html#tag-page", context)
     return render(request, "posts/tag.html", context)
 
@@ -207,7 +207,7 @@ def notifications(request):
         services.notifications_mark_read(user=request.user, up_to_id=page.items[0].pk)
     path = reverse("posts:notifications")
     context = {"notifications": page.items, "next_url": next_page_url(request, path, page)}
-    if request.htmx and before is not None:
+    if is_fragment(request) and before is not None:
         return render(request, "posts/notifications.html#notification-page", context)
     return render(request, "posts/notifications.html", context)
 

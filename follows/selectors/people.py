@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Industry, User, follows_of, visible_people
 from core.paging import PAGE_SIZE, Page, keyset_page
+from core.query import format_id_pair
 from follows.models import Follow
 from posts.models import Post
 
@@ -58,7 +59,7 @@ def people_directory(
     items = list(people.order_by("-activity", "-id")[: limit + 1])
     if len(items) > limit:
         last = items[limit - 1]
-        return Page(items[:limit], f"{last.activity}.{last.id}")
+        return Page(items[:limit], format_id_pair(last.activity, last.id))
     return Page(items)
 
 

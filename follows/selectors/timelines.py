@@ -31,8 +31,8 @@ NEWER_LIMIT = 100
 def _posts_by_ids(ids: list[int], viewer) -> list[Post]:
     if not ids:
         return []
-    # visible_to() also drops posts by people the viewer blocks, is blocked by or mutes (and
-    # reposts of them): subqueries in this same query, so the page stays two queries.
+    # without_hidden_people() drops posts by people the viewer blocks, is blocked by or mutes
+    # (and reposts of them): subqueries in this same query, so the page stays two queries.
     return list(
         Post.objects.visible()
         .without_hidden_people(viewer)
@@ -51,8 +51,8 @@ def _page_of_posts(posts: list[Post], ids: list[int], more: bool, limit: int) ->
 
 
 def followed_post_ids(*, user: User, before: int | None, limit: int) -> list[int]:
-    """Design A: ids of the newest posts by the people `user` follows and by `user`, below
-    `before`. Used past the end of the stored timeline."""
+    """Ids of the newest posts by the people `user` follows and by `user`, below `before`,
+    joined at read time: past the end of the stored timeline."""
     followees = Follow.objects.filter(follower=user).values("followee_id")
     posts = Post.objects.filter(Q(author_id__in=followees) | Q(author_id=user.pk))
     if before is not None:

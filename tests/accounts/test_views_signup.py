@@ -171,3 +171,18 @@ def test_sign_ups_are_rate_limited_per_address(client, settings):
 
     assert response.status_code == 429
     assert User.objects.count() == 2
+
+
+def test_asking_whether_a_name_or_address_is_taken_counts_against_the_limit(client, settings):
+    """A refused sign-up (the name is taken) is counted like any other: nobody can test names
+    or addresses faster than sign-ups are allowed."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": "2/1h"}
+    UserFactory(username="maya", email="maya@example.com")
+    for _ in range(2):
+        response = client.post(URL, {**GOOD, "username": "maya"})
+        assert response.context["form"].errors["username"] == ["That username is taken."]
+
+    response = client.post(URL, {**GOOD, "email": "maya@example.com"})
+
+    assert response.status_code == 429
+    assert "maya@example.com" not in response.content.decode()

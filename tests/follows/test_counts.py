@@ -86,3 +86,13 @@ def test_the_follow_buttons_update_carries_the_same_counts(client, maya_and_comp
     event = json.loads(response["HX-Trigger"])["followChanged"]
     assert event["followers"] == header_counts(client, "maya")[0] == 4
     assert event["viewerFollowing"] == header_counts(client, "leo")[1] == 2
+
+
+def test_the_counts_stay_right_inside_a_subquery(maya_and_company):
+    """The count refers to the row of whichever query it is in, under the alias it has there."""
+    from accounts.models import User
+
+    maya, followers, followees = maya_and_company
+    popular = User.objects.with_follow_counts().filter(followers_count__gte=1).values("pk")
+
+    assert set(User.objects.filter(pk__in=popular)) == {maya, *followees}

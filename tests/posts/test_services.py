@@ -255,3 +255,15 @@ def test_a_link_too_long_to_store_is_refused(user):
 def test_database_refuses_text_longer_than_the_stored_limit():
     with pytest.raises(IntegrityError):
         Post.objects.create(author=UserFactory(), text="a" * 2001)
+
+
+def test_a_tag_that_grows_when_case_folded_is_stored_and_has_its_page(user, client):
+    """#STRASSE and #straße are one tag; case-folding a 139-letter tag of ß makes 278 letters,
+    which must fit where tags are stored (PostgreSQL checks the length) and in its URL."""
+    tag = "ß" * 139
+    post = services.post_create(author=user, text=f"#{tag}")
+
+    assert list(post.hashtags.values_list("name", flat=True)) == ["s" * 278]
+    page = client.get(f"/tags/{tag}/")
+    assert page.status_code == 200
+    assert f'id="post-{post.pk}"' in page.content.decode()
