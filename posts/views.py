@@ -153,9 +153,8 @@ def _toggle(request, pk, *, on, off, template):
     shown_id = post.repost_of_id or post.pk
     if request.htmx:
         card = _card(shown_id, request.user)
-        return render(
-            request, template, {"post": card.shown, "card": card, "next": safe_next(request, "")}
-        )
+        context = {"post": card, "shown": card.shown, "next": safe_next(request, "")}
+        return render(request, template, context)
     return redirect_back(request, reverse("home"))
 
 
@@ -168,7 +167,7 @@ def like(request, pk):
         pk,
         on=services.like_create,
         off=services.like_delete,
-        template="posts/partials/like_button.html",
+        template="posts/partials/post_card.html#like-button",
     )
 
 
@@ -181,7 +180,7 @@ def repost(request, pk):
         pk,
         on=services.repost_create,
         off=services.repost_delete,
-        template="posts/partials/repost_button.html",
+        template="posts/partials/post_card.html#repost-button",
     )
 
 
