@@ -1,11 +1,11 @@
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.deprecation import MiddlewareMixin
 
 from core.decorators import middleware_checks_person
+from core.middleware import ViewHookMiddleware
 
 
-class PendingApprovalMiddleware(MiddlewareMixin):
+class PendingApprovalMiddleware(ViewHookMiddleware):
     """People whose account waits for a moderator may log in, but see only the "pending" page.
 
     This is what Mastodon does: they know their sign-up worked, and can log out, change their

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.deprecation import MiddlewareMixin
 from django.utils.timesince import timeuntil
 
 from core.ratelimit import RateLimited
@@ -13,7 +12,18 @@ def rate_limited_message(wait: str) -> str:
     return f"You have done that too many times in a short while. Please try again in {wait}."
 
 
-class RateLimitMiddleware(MiddlewareMixin):
+class ViewHookMiddleware:
+    """A middleware that only hooks into the view's run (process_view, process_exception) and
+    passes the request on unchanged: no per-request work of its own, as the poll needs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
+class RateLimitMiddleware(ViewHookMiddleware):
     """Answers RateLimited, raised by a service whichever front end called it, with the 429 page
     (or, for htmx, the message in the page's flash area) and a Retry-After header."""
 

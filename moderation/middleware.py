@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.utils.deprecation import MiddlewareMixin
 
 from core.decorators import middleware_checks_person
+from core.middleware import ViewHookMiddleware
 
 
-class EndSuspendedSessionsMiddleware(MiddlewareMixin):
+class EndSuspendedSessionsMiddleware(ViewHookMiddleware):
     """Logs a suspended person out on their next request to a page, whichever device it comes
     from (views marked `checks_person_itself`, the home page's poll, answer them themselves).
 
