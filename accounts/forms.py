@@ -1,12 +1,13 @@
 import unicodedata
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, URLValidator
+from django.core.validators import URLValidator
 
 from accounts import avatars
 from accounts.models import Industry, User
+from core.forms import NoColonLabels
 
 # Usernames that would clash with our own URLs (/@settings/ is fine, but a person called "admin"
 # or "support" looks official) or with words people expect to mean the site itself.
@@ -28,14 +29,6 @@ def no_control_characters(value: str) -> None:
         raise ValidationError(
             "Remove line breaks and invisible characters.", code="control_characters"
         )
-
-
-class NoColonLabels:
-    """Labels read exactly "Username", "Password", not "Username:"."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class SignupForm(NoColonLabels, UserCreationForm):
@@ -71,29 +64,6 @@ class SignupForm(NoColonLabels, UserCreationForm):
 
     def validate_constraints(self):
         """The case-insensitive unique constraints on username and email: see validate_unique."""
-
-
-class LoginForm(NoColonLabels, AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That username or email and password do not match. Passwords are "
-        "case-sensitive.",
-        "suspended": "This account is suspended.",
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Username"
-        self.fields["username"].help_text = "Or the email address you signed up with."
-        # Django limits this field to the username's 30 characters; emails are longer.
-        self.fields["username"].max_length = 254
-        self.fields["username"].widget.attrs["maxlength"] = 254
-        self.fields["username"].validators.append(MaxLengthValidator(254))
-
-    def confirm_login_allowed(self, user):
-        super().confirm_login_allowed(user)
-        if user.is_suspended:
-            raise ValidationError(self.error_messages["suspended"], code="suspended")
 
 
 class ProfileForm(NoColonLabels, forms.ModelForm):

@@ -14,9 +14,9 @@ class PendingApprovalMiddleware(ViewHookMiddleware):
 
     ALLOWED_URL_NAMES = (
         "accounts:pending",
-        "accounts:logout",
-        "accounts:password_change",
-        "accounts:password_change_done",
+        "security:logout",
+        "security:password_change",
+        "security:password_change_done",
         "accounts:data",
         "accounts:export_json",
         "accounts:export_csv",

@@ -3,7 +3,6 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -96,21 +95,6 @@ def user_approve(*, user: User) -> User:
     if user.email:
         transaction.on_commit(lambda: _approval_email_send(user))
     return user
-
-
-@counted("password_reset", per_address("address"))
-def password_reset_request(*, email: str, address: str, request=None, use_https=False) -> None:
-    """Email a password-reset link to the account with this address, if there is one (the page
-    says the same either way). Counts against the "password_reset" rate limit of the address the
-    request comes from. The link is built for the site `request` came to."""
-    form = PasswordResetForm({"email": email})
-    if form.is_valid():
-        form.save(
-            request=request,
-            use_https=use_https,
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
-        )
 
 
 def _approval_email_send(user: User) -> None:

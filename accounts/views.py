@@ -3,18 +3,17 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import selectors, services
-from accounts.forms import DeleteAccountForm, LoginForm, ProfileForm, SignupForm
+from accounts.forms import DeleteAccountForm, ProfileForm, SignupForm
 from accounts.models import Invite
 from core.decorators import login_required
 from core.paging import next_page_url
@@ -64,27 +63,6 @@ def signup(request):
     status = 422 if request.method == "POST" else 200
     context = {"form": form, "allowed": allowed, "reason": reason, "invite": invite}
     return render(request, "accounts/signup.html", context, status=status)
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    authentication_form = LoginForm
-    redirect_authenticated_user = True
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 422
-        return response
-
-
-login_view = LoginView.as_view()
-
-
-def login_locked_out(request, response=None, credentials=None):
-    """django-axes calls this when an address or account has failed to log in too often."""
-    form = LoginForm(request, initial={"username": (credentials or {}).get("username", "")})
-    context = {"form": form, "locked_out": True, "next": request.POST.get("next", "")}
-    return render(request, "accounts/login.html", context, status=429)
 
 
 @login_required
@@ -208,33 +186,6 @@ def delete_account(request):
     services.user_delete(user=user)
     messages.success(request, "Your account and everything in it are deleted. Goodbye!")
     return redirect("home")
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("accounts:password_change_done")
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset.html"
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-    def form_valid(self, form):
-        services.password_reset_request(
-            email=form.cleaned_data["email"],
-            address=client_ip(self.request),
-            request=self.request,
-            use_https=self.request.is_secure(),
-        )
-        return HttpResponseRedirect(self.get_success_url())
-
-
-password_reset = PasswordResetView.as_view()
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "accounts/password_reset_confirm.html"
-    success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 @login_required

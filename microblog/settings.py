@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "accounts",
+    "security",
     "posts",
     "follows",
     "moderation",
@@ -149,10 +150,10 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses logins from a locked-out address or for a locked-out account.
-    "accounts.backends.LoginAttemptBackend",
+    "security.backends.LoginAttemptBackend",
     "accounts.backends.UsernameOrEmailBackend",
 ]
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "security:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -299,9 +300,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no log of every successful login and its address
-AXES_CLIENT_IP_CALLABLE = "accounts.backends.lockout_ip"
-AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
-AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "security.backends.lockout_ip"
+AXES_USERNAME_CALLABLE = "security.backends.lockout_username"
+AXES_LOCKOUT_CALLABLE = "security.views.login_locked_out"
 AXES_VERBOSE = False
 
 # Trust X-Forwarded-For for client addresses (rate limits) only behind a proxy that sets it.

@@ -18,6 +18,7 @@ urlpatterns = [
     # patterns in order (no two of these apps share a path).
     path("", include("follows.urls")),
     path("", include("accounts.urls")),
+    path("", include("security.urls")),
     path("", include("posts.urls")),
     path("", include("moderation.urls")),
 ]

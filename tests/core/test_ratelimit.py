@@ -154,6 +154,7 @@ def _limited_actions():
     from follows.services import follow_create
     from moderation.services import report_create
     from posts import services as posts
+    from security import services as security
     from tests.factories import UserFactory, post_published
 
     me = UserFactory(username="actor", email="actor@example.com")
@@ -180,7 +181,7 @@ def _limited_actions():
             password="a long pass 42",
             address="203.0.113.7",
         ),
-        "password_reset": lambda n: accounts.password_reset_request(
+        "password_reset": lambda n: security.password_reset_request(
             email="actor@example.com",
             address="203.0.113.7",
             request=RequestFactory().post("/accounts/password/reset/"),

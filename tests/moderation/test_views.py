@@ -33,7 +33,7 @@ def test_report_urls():
 def test_anonymous_people_are_sent_to_log_in(client, maya, maya_post):
     """The form's page comes back after logging in; a form sent from elsewhere (its `next`)
     returns there."""
-    login = reverse("accounts:login")
+    login = reverse("security:login")
     for url in (post_url(maya_post), user_url(maya)):
         response = client.get(url)
         assert response.status_code == 302

@@ -107,7 +107,7 @@ def test_anonymous_cannot_post(client, db):
     response = client.post(reverse("posts:create"), {"text": "hi"})
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("accounts:login"))
+    assert response.url.startswith(reverse("security:login"))
     assert Post.objects.count() == 0
 
 

@@ -78,7 +78,7 @@ def page_types(site) -> dict[str, tuple[str, bool, int]]:
     return {
         "landing": ("/", False, 200),
         "signup": (reverse("accounts:signup"), False, 200),
-        "login": (reverse("accounts:login"), False, 200),
+        "login": (reverse("security:login"), False, 200),
         "home": ("/", True, 200),
         "profile": (reverse("accounts:profile", args=["maya"]), False, 200),
         "permalink": (reverse("posts:detail", args=["maya", post.pk]), False, 200),
@@ -90,9 +90,9 @@ def page_types(site) -> dict[str, tuple[str, bool, int]]:
         "public": (reverse("follows:public"), False, 200),
         "compose": (reverse("posts:create"), True, 200),
         "settings profile": (reverse("accounts:settings_profile"), True, 200),
-        "settings password": (reverse("accounts:password_change"), True, 200),
+        "settings password": (reverse("security:password_change"), True, 200),
         "settings data": (reverse("accounts:data"), True, 200),
-        "password reset": (reverse("accounts:password_reset"), False, 200),
+        "password reset": (reverse("security:password_reset"), False, 200),
         "report": (reverse("moderation:report_post", args=[post.pk]), True, 200),
         "admin login": (reverse("admin:login"), False, 200),
         "404": ("/no-such-page/", False, 404),
@@ -168,9 +168,9 @@ def test_htmx_fragments_carry_no_inline_code_either(client, site):
 
 def test_the_429_page_has_the_headers_and_no_inline_code(client, site, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "1/1h"}
-    client.post(reverse("accounts:login"), {"username": "maya", "password": "wrong"})
+    client.post(reverse("security:login"), {"username": "maya", "password": "wrong"})
 
-    response = client.post(reverse("accounts:login"), {"username": "maya", "password": "wrong"})
+    response = client.post(reverse("security:login"), {"username": "maya", "password": "wrong"})
 
     assert response.status_code == 429
     assert check_headers(response, "429") == []

@@ -121,35 +121,35 @@ ROUTES: dict[str, Route] = {
         OPEN_FORM,
         changes_on_get={"accounts.SiteSettings": SITE_SETTINGS_ROW},
     ),
-    "accounts:login": Route(lambda f: reverse("accounts:login"), PUBLIC, OPEN_FORM),
+    "security:login": Route(lambda f: reverse("security:login"), PUBLIC, OPEN_FORM),
     # Logging out is POST only (Django 5+); anyone may, a visitor too.
-    "accounts:logout": Route(lambda f: reverse("accounts:logout"), POST_ONLY, OPEN_FORM),
+    "security:logout": Route(lambda f: reverse("security:logout"), POST_ONLY, OPEN_FORM),
     "accounts:pending": Route(lambda f: reverse("accounts:pending"), MEMBERS),
-    "accounts:password_reset": Route(
-        lambda f: reverse("accounts:password_reset"), PUBLIC, OPEN_FORM
+    "security:password_reset": Route(
+        lambda f: reverse("security:password_reset"), PUBLIC, OPEN_FORM
     ),
-    "accounts:password_reset_done": Route(
-        lambda f: reverse("accounts:password_reset_done"), PUBLIC
+    "security:password_reset_done": Route(
+        lambda f: reverse("security:password_reset_done"), PUBLIC
     ),
     # The link from the email is the credential: whoever holds it may set a new password.
-    "accounts:password_reset_confirm": Route(
-        lambda f: reverse("accounts:password_reset_confirm", args=[f.uid, f.token]),
+    "security:password_reset_confirm": Route(
+        lambda f: reverse("security:password_reset_confirm", args=[f.uid, f.token]),
         PUBLIC,
         OPEN_FORM,
         changes_on_get={"sessions.Session": RESET_TOKEN_IN_SESSION},
     ),
-    "accounts:password_reset_complete": Route(
-        lambda f: reverse("accounts:password_reset_complete"), PUBLIC
+    "security:password_reset_complete": Route(
+        lambda f: reverse("security:password_reset_complete"), PUBLIC
     ),
     "accounts:settings": Route(lambda f: reverse("accounts:settings"), MEMBERS),
     "accounts:settings_profile": Route(
         lambda f: reverse("accounts:settings_profile"), MEMBERS, OWN_WRITE
     ),
-    "accounts:password_change": Route(
-        lambda f: reverse("accounts:password_change"), MEMBERS, OWN_WRITE
+    "security:password_change": Route(
+        lambda f: reverse("security:password_change"), MEMBERS, OWN_WRITE
     ),
-    "accounts:password_change_done": Route(
-        lambda f: reverse("accounts:password_change_done"), MEMBERS
+    "security:password_change_done": Route(
+        lambda f: reverse("security:password_change_done"), MEMBERS
     ),
     "accounts:data": Route(lambda f: reverse("accounts:data"), MEMBERS),
     "accounts:export_json": Route(lambda f: reverse("accounts:export_json"), MEMBERS),
@@ -339,7 +339,7 @@ def outcome(response) -> str:
     status = response.status_code
     if status >= 500:
         return f"error {status}"
-    login_urls = (reverse("accounts:login"), reverse("admin:login"))
+    login_urls = (reverse("security:login"), reverse("admin:login"))
     location = response.headers.get("HX-Redirect") or (
         response.headers.get("Location", "") if 300 <= status < 400 else ""
     )

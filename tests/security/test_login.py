@@ -54,7 +54,7 @@ def test_hostile_login_input_is_refused_and_shown_inert(client, db):
 
 
 def test_lockout_address_is_none_without_a_real_client_address(rf):
-    from accounts.backends import lockout_ip
+    from security.backends import lockout_ip
 
     assert lockout_ip(rf.get("/", REMOTE_ADDR="203.0.113.9")) == "203.0.113.9"
     request = rf.get("/")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SecurityConfig(AppConfig):
+    """Signing in and keeping an account one's own: logins and their limits, passwords."""
+
+    name = "security"

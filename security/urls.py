@@ -1,0 +1,39 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from security import views
+
+app_name = "security"
+
+# Included at "" in microblog/urls.py, beside accounts: signing in under /accounts/, the
+# password and security settings under /settings/.
+urlpatterns = [
+    path("accounts/login/", views.login_view, name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/reset/", views.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="security/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="security/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("settings/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "settings/password/changed/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="security/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+]
