@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "core.middleware.RateLimitMiddleware",
     "moderation.middleware.EndSuspendedSessionsMiddleware",
     "accounts.middleware.PendingApprovalMiddleware",
+    "security.middleware.KnownBrowserMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into our "too many attempts" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -292,17 +293,24 @@ RATE_LIMITS = {
         "block": "200/1d",
     }.items()
 }
-# Failed logins (django-axes, counted in the database so every worker sees them): after
-# AXES_FAILURE_LIMIT failures from one address, or for one account, logins from there or for it
-# are refused for AXES_COOLOFF_MINUTES. A successful login resets the count.
+# Failed logins (django-axes, counted in the database so every worker sees them), per
+# (account, address) pair and per address, never per account alone: after AXES_FAILURE_LIMIT
+# failures, logins for that account from that address, or from that address at all, are refused
+# for AXES_COOLOFF_MINUTES. A stranger cannot lock an account for its owner, and a browser that
+# signed in to the account before (a signed cookie, KNOWN_BROWSER_DAYS) is never refused. A
+# successful login resets the count. LOGIN_ALERT_FAILURES failures for one account within a
+# day, from anywhere, email its owner once that day.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no log of every successful login and its address
 AXES_CLIENT_IP_CALLABLE = "security.backends.lockout_ip"
 AXES_USERNAME_CALLABLE = "security.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "security.views.login_locked_out"
+AXES_WHITELIST_CALLABLE = "security.backends.from_known_browser"
+KNOWN_BROWSER_DAYS = env_int("KNOWN_BROWSER_DAYS", 365)
+LOGIN_ALERT_FAILURES = env_int("LOGIN_ALERT_FAILURES", 10)
 AXES_VERBOSE = False
 
 # Trust X-Forwarded-For for client addresses (rate limits) only behind a proxy that sets it.

@@ -7,6 +7,7 @@ from axes.backends import AxesStandaloneBackend
 
 from accounts.models import User
 from core.ratelimit import client_ip
+from security.services import known_browser_is
 
 
 class LoginAttemptBackend(AxesStandaloneBackend):
@@ -20,6 +21,23 @@ class LoginAttemptBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def attempted_account(request, credentials) -> User | None:
+    """The account a login attempt names (by username or email), if there is one."""
+    typed = ((credentials or {}).get("username") or request.POST.get("username") or "").strip()
+    if not typed or len(typed) > 254 or not typed.isprintable():
+        return None
+    people = User.objects.with_email(typed) if "@" in typed else User.objects.named(typed)
+    return people.first()
+
+
+def from_known_browser(request, credentials) -> bool:
+    """Whether the attempt comes from a browser that signed in to the account it names before:
+    then django-axes neither refuses nor counts it, whatever strangers did from elsewhere (or
+    from the same network)."""
+    user = attempted_account(request, credentials)
+    return user is not None and known_browser_is(request, user)
 
 
 def lockout_username(request, credentials) -> str:

@@ -91,23 +91,30 @@ def test_logout_is_a_post(client_logged_in):
     assert not logged_in_user(client_logged_in).is_authenticated
 
 
-def test_repeated_failures_lock_the_account_out_with_a_clear_message(client, settings):
+def test_repeated_failures_lock_that_account_from_that_address_only(client, settings):
+    """A stranger's guesses pause logins for the account from the stranger's address, never
+    for the account itself: its owner, elsewhere, still gets in."""
     settings.AXES_FAILURE_LIMIT = 3
     UserFactory(username="maya_o", email="maya@example.com")
     # Typing the email or the username counts against the same account.
     for typed in ("maya_o", "maya@example.com", "MAYA_O"):
         client.post(URL, {"username": typed, "password": "guess"}, REMOTE_ADDR="10.0.0.1")
 
-    # Even the right password, from another address, is refused while the account is locked.
+    # Even the right password is refused from that address while it is paused...
+    response = client.post(
+        URL, {"username": "maya_o", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "Too many failed attempts to log in from here." in content
+    assert "reset your password" in content
+    assert not logged_in_user(client).is_authenticated
+    # ...and from any other address it works.
     response = client.post(
         URL, {"username": "maya_o", "password": PASSWORD}, REMOTE_ADDR="10.0.0.2"
     )
-
-    assert response.status_code == 429
-    content = response.content.decode()
-    assert "Too many failed attempts to log in." in content
-    assert "reset your password" in content
-    assert not logged_in_user(client).is_authenticated
+    assert response.status_code == 302
+    assert logged_in_user(client).username == "maya_o"
 
 
 def test_repeated_failures_from_one_address_lock_that_address_out(client, settings):
