@@ -86,7 +86,7 @@ class IndustryAdmin(OfferedAdminMixin, admin.ModelAdmin):
 class SiteSettingsAdmin(admin.ModelAdmin):
     """One row: the registration mode. Opening the list goes straight to it."""
 
-    fields = ["registration_mode", "closed_message"]
+    fields = ["registration_mode", "closed_message", "staff_two_factor_required"]
 
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()

@@ -244,6 +244,11 @@ class SiteSettings(models.Model):
         blank=True,
         help_text="Shown on the sign-up page when sign-ups are closed or invite only.",
     )
+    staff_two_factor_required = models.BooleanField(
+        "Staff and moderators must use two-factor authentication",
+        default=False,
+        help_text="When on, staff without it are sent to set it up before anything else.",
+    )
 
     class Meta:
         verbose_name = "site settings"

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "accounts",
     "security",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -82,7 +86,7 @@ MIDDLEWARE = [
     "core.middleware.RateLimitMiddleware",
     "moderation.middleware.EndSuspendedSessionsMiddleware",
     "accounts.middleware.PendingApprovalMiddleware",
-    "security.middleware.KnownBrowserMiddleware",
+    "security.middleware.SignInMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into our "too many attempts" page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -291,6 +295,7 @@ RATE_LIMITS = {
         "like": "600/1h",
         "report": "30/1h",
         "block": "200/1d",
+        "two_factor": "10/15m",
     }.items()
 }
 # Failed logins (django-axes, counted in the database so every worker sees them), per
@@ -310,6 +315,10 @@ AXES_USERNAME_CALLABLE = "security.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "security.views.login_locked_out"
 AXES_WHITELIST_CALLABLE = "security.backends.from_known_browser"
 KNOWN_BROWSER_DAYS = env_int("KNOWN_BROWSER_DAYS", 365)
+# Two-factor sign-in (django-otp): the name authenticator apps show beside the account, and how
+# many code attempts a person gets per period at login (beside django-otp's own slowing down
+# after each wrong code).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "") or os.environ.get("SITE_NAME", "microblog")
 LOGIN_ALERT_FAILURES = env_int("LOGIN_ALERT_FAILURES", 10)
 AXES_VERBOSE = False
 

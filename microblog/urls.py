@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from core import views
 from follows.views import home
@@ -10,6 +11,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page links.
     path("favicon.ico", views.favicon),
+    # The admin signs in through the site's own login, with its second step.
+    path("admin/login/", RedirectView.as_view(pattern_name="security:login", query_string=True)),
     path("admin/", admin.site.urls),
     # Uploads (avatars), served by the application so a single-process deployment needs no
     # separate media server; a reverse proxy may serve MEDIA_ROOT at this URL instead.

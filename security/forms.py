@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -26,3 +27,45 @@ class LoginForm(NoColonLabels, AuthenticationForm):
         super().confirm_login_allowed(user)
         if user.is_suspended:
             raise ValidationError(self.error_messages["suspended"], code="suspended")
+
+
+class CodeForm(NoColonLabels, forms.Form):
+    """The second step of signing in, and the code that proves an authenticator app works."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        strip=True,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off"}
+        ),
+        error_messages={"required": "Enter the code."},
+    )
+
+
+class PasswordForm(NoColonLabels, forms.Form):
+    """Your password again, before something that changes how you sign in."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That password is not right.", code="password_incorrect")
+        return password
+
+
+class TwoFactorOffForm(PasswordForm):
+    """Turning two-factor authentication off takes the password and a current code."""
+
+    code = CodeForm.base_fields["code"]

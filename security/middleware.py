@@ -1,10 +1,31 @@
-from security.services import known_browser_remember
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from core.decorators import middleware_checks_person
+from security import services
+
+# What staff who must set up two-factor authentication can still reach.
+TWO_FACTOR_SETUP_URL_NAMES = {
+    "security:settings",
+    "security:totp_begin",
+    "security:totp_setup",
+    "security:logout",
+    "otp_webauthn:credential-registration-begin",
+    "otp_webauthn:credential-registration-complete",
+    "otp_webauthn:js-i18n-catalog",
+}
 
 
-class KnownBrowserMiddleware:
-    """After a login (`security.receivers` marks the request), the browser gets the cookie that
-    makes it a known browser of that account: every way of signing in ends in Django's login(),
-    and only here is the response at hand."""
+class SignInMiddleware:
+    """The security app's part of each request:
+    - after a login (`security.receivers` marks the request), the browser gets the cookie that
+      makes it a known browser of that account: every way of signing in ends in Django's
+      login(), and only here is the response at hand;
+    - a signed-in session notes it is in use (for the list of sessions), now and then;
+    - staff who must use two-factor authentication (a site setting) and had none when they
+      signed in (`services.two_factor_setup_owed`, noted in the session then: no query here)
+      are sent to set it up before anything else.
+    Views marked `checks_person_itself` (the poll, the health check) are left alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -13,5 +34,19 @@ class KnownBrowserMiddleware:
         response = self.get_response(request)
         user = getattr(request, "known_browser_for", None)
         if user is not None:
-            known_browser_remember(response, user)
+            services.known_browser_remember(response, user)
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not middleware_checks_person(view_func):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        services.session_seen(request=request)
+        owed = request.session.get(services.TWO_FACTOR_SETUP_OWED)
+        match = request.resolver_match
+        if owed and (match is None or match.view_name not in TWO_FACTOR_SETUP_URL_NAMES):
+            messages.info(request, "Set up two-factor authentication first: staff need it here.")
+            return redirect("security:settings")
+        return None

@@ -1,17 +1,33 @@
 """Writes about signing in: known browsers, alerts of failed logins, password resets."""
 
 import logging
+import time
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from ua_parser import parse as ua_parse
 
-from accounts.models import User
-from core.ratelimit import counted, per_address
+from accounts.models import SiteSettings, User
+from core.ratelimit import counted, per_address, per_person
+from security.models import (
+    RECOVERY_CODE_COUNT,
+    RecoveryCode,
+    RecoveryCodes,
+    SignedInSession,
+    recovery_code_digest,
+    recovery_code_new,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -95,3 +111,211 @@ def password_reset_request(*, email: str, address: str, request=None, use_https=
             email_template_name="security/email/password_reset.txt",
             subject_template_name="security/email/password_reset_subject.txt",
         )
+
+
+# --- two-factor authentication ----------------------------------------------------------------
+
+
+def two_factor_devices(user: User) -> list:
+    """`user`'s confirmed second factors: authenticator apps, security keys and passkeys, and
+    recovery codes (django-otp's devices)."""
+    return list(devices_for_user(user, confirmed=True))
+
+
+def two_factor_enabled(user: User) -> bool:
+    """Whether signing in takes a second step: an authenticator app or a security key is set up
+    (recovery codes only stand in for those)."""
+    return any(not isinstance(device, RecoveryCodes) for device in two_factor_devices(user))
+
+
+@transaction.atomic
+def totp_setup_begin(*, user: User) -> TOTPDevice:
+    """A new authenticator-app secret for `user`, not yet on: it is on once a code from the
+    app proves the app has it (`totp_setup_confirm`). Any earlier unfinished setup is dropped."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def totp_setup_confirm(*, user: User, code: str) -> list[str] | None:
+    """Turn on the authenticator app `user` is setting up if `code` is the app's current code;
+    returns the new recovery codes to show once, or None (a wrong code, or no setup begun)."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).last()
+        if device is None or not device.verify_token(code):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        return recovery_codes_replace(user=user)
+
+
+@transaction.atomic
+def recovery_codes_replace(*, user: User) -> list[str]:
+    """Ten new recovery codes for `user`, the old ones void. Returns them: they are shown once
+    and only their keyed hashes are kept."""
+    RecoveryCodes.objects.filter(user=user).delete()
+    device = RecoveryCodes.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [recovery_code_new() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, digest=recovery_code_digest(code, user_id=user.pk))
+        for code in codes
+    )
+    return codes
+
+
+@counted("two_factor", per_person("user"))
+def two_factor_verify(*, user: User, code: str):
+    """The second factor that accepts `code`, or ValidationError saying why not. Six digits are
+    tried on the authenticator apps, anything else on the recovery codes (a recovery code is
+    then used up). A code is refused once used (the app's last accepted time step is kept) and
+    outside its 30-second window and one either side. Each attempt counts against the
+    "two_factor" limit; after a wrong code django-otp also refuses the next ones for a moment,
+    doubling with each failure."""
+    code = (code or "").strip()
+    is_app_code = len(code) == 6 and code.isascii() and code.isdigit()
+    kind = TOTPDevice if is_app_code else RecoveryCodes
+    with transaction.atomic():
+        # Locked, so two requests with the same code cannot both pass.
+        devices = [
+            device
+            for device in devices_for_user(user, confirmed=True, for_verify=True)
+            if isinstance(device, kind)
+        ]
+        if any(not device.verify_is_allowed()[0] for device in devices):
+            raise ValidationError(
+                "Too many wrong codes in a row: wait a few seconds, then try again.",
+                code="throttled",
+            )
+        for device in devices:
+            if len(code) <= 40 and device.verify_token(code):
+                return device
+    raise ValidationError("That code is not right, or it was used already.", code="wrong")
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User) -> None:
+    """Remove every second factor of `user`: authenticator apps, security keys and passkeys,
+    recovery codes. The caller has checked the password and a code."""
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+
+
+# Noted in the session of staff who must set up two-factor authentication before anything else.
+TWO_FACTOR_SETUP_OWED = "security_two_factor_setup_owed"
+
+
+def two_factor_setup_owed(*, request, user: User) -> bool:
+    """At login: whether `user` is staff, the site requires two-factor authentication of staff,
+    and they have none. Then it is noted in the session, for `SignInMiddleware`."""
+    owed = (
+        user.is_staff
+        and SiteSettings.objects.filter(staff_two_factor_required=True).exists()
+        and not two_factor_enabled(user)
+    )
+    if owed:
+        request.session[TWO_FACTOR_SETUP_OWED] = True
+    return owed
+
+
+def staff_sessions_end_without_two_factor() -> int:
+    """When the site starts requiring two-factor authentication of staff: log out the staff who
+    have none, so that their next login asks them to set it up. Returns how many sessions."""
+    ended = 0
+    store = _session_store()()
+    staff = User.objects.filter(is_staff=True, signed_in_sessions__isnull=False).distinct()
+    for person in staff:
+        if two_factor_enabled(person):
+            continue
+        records = SignedInSession.objects.filter(user=person)
+        for key in records.values_list("session_key", flat=True):
+            store.delete(key)
+            ended += 1
+        records.delete()
+    return ended
+
+
+# --- signed-in sessions -----------------------------------------------------------------------
+
+# How often a session's "last used" is written: a write per request would cost every page.
+SEEN_EVERY = timedelta(minutes=5)
+_SEEN_KEY = "security_seen"
+
+
+def browser_label(user_agent: str) -> str:
+    """ "Firefox on Linux", from a user agent (parsed by ua-parser); the rest of it is not kept."""
+    parsed = ua_parse(user_agent[:1000])
+    browser = parsed.user_agent.family if parsed.user_agent else "A browser"
+    system = parsed.os.family if parsed.os else ""
+    browser = "A browser" if browser in ("", "Other") else browser
+    return f"{browser} on {system}"[:100] if system not in ("", "Other") else browser[:100]
+
+
+def session_record(*, request, user: User) -> SignedInSession:
+    """Note the session `request` just signed in with, for the list of sessions; records of
+    sessions long expired are swept at the same time."""
+    stale = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    SignedInSession.objects.filter(user=user, last_seen__lt=stale).delete()
+    request.session[_SEEN_KEY] = int(time.time())
+    if request.session.session_key is None:  # a session made without a request (tests, tools)
+        request.session.save()
+    record, _ = SignedInSession.objects.update_or_create(
+        session_key=request.session.session_key,
+        defaults={
+            "user": user,
+            "browser": browser_label(request.headers.get("User-Agent", "")),
+            "last_seen": timezone.now(),
+        },
+    )
+    return record
+
+
+def session_seen(*, request) -> None:
+    """Note that the signed-in session of `request` is in use: at most every SEEN_EVERY."""
+    now = int(time.time())
+    if now - request.session.get(_SEEN_KEY, 0) < SEEN_EVERY.total_seconds():
+        return
+    request.session[_SEEN_KEY] = now
+    SignedInSession.objects.filter(session_key=request.session.session_key).update(
+        last_seen=timezone.now()
+    )
+
+
+def session_forget(*, session_key: str) -> None:
+    """The record of a session that ended (a logout)."""
+    SignedInSession.objects.filter(session_key=session_key).delete()
+
+
+def _session_store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def session_end(*, user: User, session_id: int) -> bool:
+    """Log out one of `user`'s sessions (by its record's id): its browser is signed out at its
+    next request. False if there is no such session of theirs."""
+    record = SignedInSession.objects.filter(user=user, pk=session_id).first()
+    if record is None:
+        return False
+    _session_store()().delete(record.session_key)
+    record.delete()
+    return True
+
+
+def sessions_end_others(*, request) -> int:
+    """Log out every session of the signed-in person but the one `request` comes with."""
+    others = SignedInSession.objects.filter(user=request.user).exclude(
+        session_key=request.session.session_key
+    )
+    store = _session_store()()
+    keys = list(others.values_list("session_key", flat=True))
+    for key in keys:
+        store.delete(key)
+    others.delete()
+    return len(keys)
+
+
+def sessions_end_all(*, user: User) -> None:
+    """Log out every session of `user` (a password set from a reset link)."""
+    store = _session_store()()
+    records = SignedInSession.objects.filter(user=user)
+    for key in records.values_list("session_key", flat=True):
+        store.delete(key)
+    records.delete()

@@ -9,6 +9,7 @@ app_name = "security"
 # password and security settings under /settings/.
 urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
+    path("accounts/login/verify/", views.login_verify, name="login_verify"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/reset/", views.password_reset, name="password_reset"),
     path(
@@ -27,6 +28,21 @@ urlpatterns = [
             template_name="security/password_reset_complete.html"
         ),
         name="password_reset_complete",
+    ),
+    path("settings/security/", views.settings_security, name="settings"),
+    path("settings/security/totp/begin/", views.totp_begin, name="totp_begin"),
+    path("settings/security/totp/", views.totp_setup, name="totp_setup"),
+    path("settings/security/recovery-codes/", views.recovery_codes_new, name="recovery_codes"),
+    path("settings/security/off/", views.two_factor_off, name="two_factor_off"),
+    path(
+        "settings/security/sessions/<id:session_id>/logout/",
+        views.session_logout,
+        name="session_logout",
+    ),
+    path(
+        "settings/security/sessions/logout-others/",
+        views.sessions_logout_others,
+        name="sessions_logout_others",
     ),
     path("settings/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -1,19 +1,58 @@
-"""Signing in and out, and the password's pages."""
+"""Signing in (in one step, or two with a second factor) and out, the password's pages, and the
+security settings."""
 
+import base64
+import time
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import User
+from core.decorators import login_required
 from core.ratelimit import client_ip
 from security import services
-from security.forms import LoginForm
+from security.forms import CodeForm, LoginForm, PasswordForm, TwoFactorOffForm
+from security.models import SignedInSession
+
+# The account whose password was right, waiting for its second factor, in the session.
+PENDING = "security_login_pending"
+PENDING_SECONDS = 10 * 60
 
 
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class LoginView(auth_views.LoginView):
+    """The first step: the password. Someone with a second factor goes on to `login_verify`,
+    still signed out; everyone else is signed in."""
+
     template_name = "security/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not services.two_factor_enabled(user):
+            return super().form_valid(form)
+        self.request.session[PENDING] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "at": int(time.time()),
+            "next": self.get_redirect_url(),
+        }
+        return redirect("security:login_verify")
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -24,6 +63,52 @@ class LoginView(auth_views.LoginView):
 login_view = LoginView.as_view()
 
 
+def _pending(request) -> tuple[User, dict] | None:
+    """The account waiting for its second factor in this session, if recent."""
+    pending = request.session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    return (user, pending) if user is not None else None
+
+
+def _login_complete(request, user: User, pending: dict, device):
+    """Sign `user` in now that the second factor passed, and go where the login was going."""
+    del request.session[PENDING]
+    login(request, user, backend=pending["backend"])
+    otp_login(request, device)
+    target = pending.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse(settings.LOGIN_REDIRECT_URL)
+    return HttpResponseRedirect(target or reverse(settings.LOGIN_REDIRECT_URL))
+
+
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def login_verify(request):
+    """The second step: a code from the authenticator app, a recovery code, or a security key
+    (the key's ceremony runs in the page; see `security.webauthn`)."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    found = _pending(request)
+    if found is None:
+        messages.error(request, "That took too long. Log in again.")
+        return redirect("security:login")
+    user, pending = found
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.two_factor_verify(user=user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            return _login_complete(request, user, pending, device)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "security/login_verify.html", {"form": form}, status=status)
+
+
 def login_locked_out(request, response=None, credentials=None):
     """django-axes calls this when an address or account has failed to log in too often."""
     form = LoginForm(request, initial={"username": (credentials or {}).get("username", "")})
@@ -31,9 +116,17 @@ def login_locked_out(request, response=None, credentials=None):
     return render(request, "security/login.html", context, status=429)
 
 
+@method_decorator(sensitive_post_parameters(), name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """A new password keeps this session and ends every other one."""
+
     template_name = "security/password_change.html"
     success_url = reverse_lazy("security:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.sessions_end_others(request=self.request)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -54,5 +147,144 @@ password_reset = PasswordResetView.as_view()
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A password set from the emailed link ends every session of the account."""
+
     template_name = "security/password_reset_confirm.html"
     success_url = reverse_lazy("security:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.sessions_end_all(user=form.user)
+        return response
+
+
+# --- security settings --------------------------------------------------------------------------
+
+
+def _security_page(request, *, forms=None, status=200):
+    user = request.user
+    devices = services.two_factor_devices(user)
+    recovery = next((device for device in devices if device.name == "Recovery codes"), None)
+    context = {
+        "two_factor": services.two_factor_enabled(user),
+        "authenticators": [device for device in devices if isinstance(device, TOTPDevice)],
+        "recovery_left": recovery.remaining if recovery is not None else 0,
+        "sessions": SignedInSession.objects.filter(user=user),
+        "current_session": request.session.session_key,
+        "codes_form": PasswordForm(user=user),
+        "off_form": TwoFactorOffForm(user=user),
+        **(forms or {}),
+    }
+    return render(request, "security/settings_security.html", context, status=status)
+
+
+@login_required
+def settings_security(request):
+    """/settings/security/: two-factor authentication, security keys, signed-in sessions."""
+    return _security_page(request)
+
+
+@require_POST
+@login_required
+def totp_begin(request):
+    """Start setting up an authenticator app (a new secret, not on yet)."""
+    services.totp_setup_begin(user=request.user)
+    return redirect("security:totp_setup")
+
+
+def _totp_secret(device: TOTPDevice) -> str:
+    """The secret as authenticator apps take it typed in: base32, in groups of four."""
+    text = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(text[start : start + 4] for start in range(0, len(text), 4))
+
+
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+@login_required
+def totp_setup(request):
+    """The QR code (drawn here, as SVG) and the secret as text; a code from the app turns it
+    on, ends every other session and shows the recovery codes, once."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).last()
+    if device is None:
+        return redirect("security:settings")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.totp_setup_confirm(user=request.user, code=form.cleaned_data["code"])
+        if codes is not None:
+            device.refresh_from_db()
+            otp_login(request, device)
+            request.session.pop(services.TWO_FACTOR_SETUP_OWED, None)
+            services.sessions_end_others(request=request)
+            context = {"codes": codes, "just_turned_on": True}
+            return render(request, "security/recovery_codes.html", context)
+        form.add_error("code", "That code is not right. Check the app's clock and try again.")
+    qr = segno.make(device.config_url, error="m")
+    context = {
+        "form": form,
+        # Safe: segno's drawing (paths and our title) of our own URL; no one else's text.
+        "qr_svg": mark_safe(  # noqa: S308
+            qr.svg_inline(scale=5, border=2, title="QR code for your authenticator app")
+        ),
+        "secret": _totp_secret(device),
+    }
+    return render(
+        request,
+        "security/totp_setup.html",
+        context,
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@sensitive_post_parameters("password")
+@require_POST
+@login_required
+def recovery_codes_new(request):
+    """New recovery codes (the password first); the old ones stop working."""
+    form = PasswordForm(request.POST, user=request.user)
+    if not services.two_factor_enabled(request.user):
+        return redirect("security:settings")
+    if not form.is_valid():
+        return _security_page(request, forms={"codes_form": form}, status=422)
+    codes = services.recovery_codes_replace(user=request.user)
+    return render(request, "security/recovery_codes.html", {"codes": codes})
+
+
+@sensitive_post_parameters("password", "code")
+@require_POST
+@login_required
+def two_factor_off(request):
+    """Turn two-factor authentication off: the password and a current code."""
+    form = TwoFactorOffForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.two_factor_verify(user=request.user, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            services.two_factor_disable(user=request.user)
+            messages.success(request, "Two-factor authentication is off.")
+            return redirect("security:settings")
+    return _security_page(request, forms={"off_form": form}, status=422)
+
+
+@require_POST
+@login_required
+def session_logout(request, session_id):
+    """Log out one of your sessions (this one too, if you pick it)."""
+    current = SignedInSession.objects.filter(session_key=request.session.session_key).first()
+    if not services.session_end(user=request.user, session_id=session_id):
+        raise Http404("No such session")
+    if current is not None and current.pk == session_id:
+        logout(request)
+        return redirect("home")
+    messages.success(request, "That session is logged out.")
+    return redirect("security:settings")
+
+
+@require_POST
+@login_required
+def sessions_logout_others(request):
+    """Log out every session but this one."""
+    ended = services.sessions_end_others(request=request)
+    messages.success(request, f"Logged out {ended} other session{'s' if ended != 1 else ''}.")
+    return redirect("security:settings")

@@ -94,7 +94,7 @@ def page_types(site) -> dict[str, tuple[str, bool, int]]:
         "settings data": (reverse("accounts:data"), True, 200),
         "password reset": (reverse("security:password_reset"), False, 200),
         "report": (reverse("moderation:report_post", args=[post.pk]), True, 200),
-        "admin login": (reverse("admin:login"), False, 200),
+        "settings security": (reverse("security:settings"), True, 200),
         "404": ("/no-such-page/", False, 404),
         "media": (f"/media/{maya.avatar.name}", False, 200),
         "healthz": ("/healthz", False, 200),

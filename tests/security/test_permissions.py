@@ -35,6 +35,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts import avatars
 from posts import services as post_services
 from posts.models import Notification
+from security.models import SignedInSession
 from tests.accounts.images import image_upload
 from tests.factories import IndustryFactory, UserFactory, post_published
 
@@ -86,7 +87,8 @@ RESET_TOKEN_IN_SESSION = (
 ROLE_CHANGES = {
     SUSPENDED: {
         "sessions.Session": "a suspended person's session ends on their next request for a page "
-        "(moderation.middleware.EndSuspendedSessionsMiddleware)"
+        "(moderation.middleware.EndSuspendedSessionsMiddleware)",
+        "security.SignedInSession": "and leaves the list of signed-in sessions with it",
     }
 }
 
@@ -100,6 +102,7 @@ class Fixtures:
     avatar: str
     uid: str
     token: str
+    session: object  # a signed-in session of the target's
 
 
 @dataclass
@@ -122,6 +125,31 @@ ROUTES: dict[str, Route] = {
         changes_on_get={"accounts.SiteSettings": SITE_SETTINGS_ROW},
     ),
     "security:login": Route(lambda f: reverse("security:login"), PUBLIC, OPEN_FORM),
+    # The second step of signing in: without a password checked first, back to the first.
+    "security:login_verify": Route(
+        lambda f: reverse("security:login_verify"),
+        {ANONYMOUS: LOGIN, SUSPENDED: LOGIN, **dict.fromkeys(SIGNED_IN, OK)},
+        {ANONYMOUS: LOGIN, SUSPENDED: LOGIN, **dict.fromkeys(SIGNED_IN, OK)},
+    ),
+    "security:settings": Route(lambda f: reverse("security:settings"), MEMBERS),
+    "security:totp_begin": Route(lambda f: reverse("security:totp_begin"), POST_ONLY, OWN_WRITE),
+    # Without a setup begun, the page sends you back to the security settings.
+    "security:totp_setup": Route(lambda f: reverse("security:totp_setup"), MEMBERS, OWN_WRITE),
+    "security:recovery_codes": Route(
+        lambda f: reverse("security:recovery_codes"), POST_ONLY, OWN_WRITE
+    ),
+    "security:two_factor_off": Route(
+        lambda f: reverse("security:two_factor_off"), POST_ONLY, OWN_WRITE
+    ),
+    # The target's own session: nobody else may log it out (404, as if it did not exist).
+    "security:session_logout": Route(
+        lambda f: reverse("security:session_logout", args=[f.session.pk]),
+        POST_ONLY,
+        OWNER_ONLY,
+    ),
+    "security:sessions_logout_others": Route(
+        lambda f: reverse("security:sessions_logout_others"), POST_ONLY, OWN_WRITE
+    ),
     # Logging out is POST only (Django 5+); anyone may, a visitor too.
     "security:logout": Route(lambda f: reverse("security:logout"), POST_ONLY, OPEN_FORM),
     "accounts:pending": Route(lambda f: reverse("accounts:pending"), MEMBERS),
@@ -228,6 +256,12 @@ ROUTES: dict[str, Route] = {
     "moderation:report_user": Route(
         lambda f: reverse("moderation:report_user", args=[f.target.username]), MEMBERS, OWN_WRITE
     ),
+    # The admin's login is the site's (two steps), whoever asks.
+    "admin/login/": Route(
+        lambda f: "/admin/login/?next=/admin/",
+        dict.fromkeys(ROLES, LOGIN),
+        dict.fromkeys(ROLES, LOGIN),
+    ),
     # Django's admin: walked page by page in test_admin_pages_by_role.
     "admin/": Route(lambda f: "/admin/", {}),
 }
@@ -287,6 +321,9 @@ def fixtures(db) -> Fixtures:
         avatar=target.avatar.name,
         uid=urlsafe_base64_encode(force_bytes(target.pk)),
         token=default_token_generator.make_token(target),
+        session=SignedInSession.objects.create(
+            user=target, session_key="k" * 32, browser="Firefox on Linux"
+        ),
     )
 
 
@@ -430,7 +467,10 @@ def test_every_post_without_the_csrf_token_is_refused(fixtures, role):
                     kind = "htmx POST" if headers else "POST"
                     failures.append(f"{kind} {url} as {role}: {response.status_code}")
     # Signing in makes sessions; nothing else may change.
-    if changed := changed_models(before, snapshot()) - {"sessions.Session"}:
+    if changed := changed_models(before, snapshot()) - {
+        "sessions.Session",
+        "security.SignedInSession",
+    }:
         failures.append(f"POSTs without a token changed {sorted(changed)}")
     SUMMARY["csrf"][role] = checks
     assert not failures, "\n".join(failures)
