@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -34,6 +35,7 @@ def _invite_from(request) -> Invite | None:
     return Invite.objects.with_code(code) or Invite(code=code, max_uses=0)
 
 
+@sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
@@ -175,6 +177,7 @@ def _attachment(request, extension: str) -> str:
     return f'attachment; filename="{request.user.username}-{stamp}.{extension}"'
 
 
+@sensitive_post_parameters("password")
 @login_required
 @require_http_methods(["POST"])
 def delete_account(request):

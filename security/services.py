@@ -279,6 +279,12 @@ def session_seen(*, request) -> None:
     )
 
 
+def session_rekey(*, old_key: str, new_key: str) -> None:
+    """The record of a session that went on under a new key (Django changes it when the
+    password changes, so that the old key is worth nothing)."""
+    SignedInSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
 def session_forget(*, session_key: str) -> None:
     """The record of a session that ended (a logout)."""
     SignedInSession.objects.filter(session_key=session_key).delete()

@@ -124,7 +124,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("security:password_change_done")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # keeps this session, under a new key
+        services.session_rekey(old_key=old_key, new_key=self.request.session.session_key)
         services.sessions_end_others(request=self.request)
         return response
 
@@ -146,6 +148,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 password_reset = PasswordResetView.as_view()
 
 
+@method_decorator(sensitive_post_parameters("new_password1", "new_password2"), name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """A password set from the emailed link ends every session of the account."""
 
