@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "core",
     "accounts",
     "security",
@@ -157,6 +158,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses logins from a locked-out address or for a locked-out account.
     "security.backends.LoginAttemptBackend",
     "accounts.backends.UsernameOrEmailBackend",
+    # Signing in with a passkey alone (security.webauthn).
+    "django_otp_webauthn.backends.WebAuthnBackend",
 ]
 LOGIN_URL = "security:login"
 LOGIN_REDIRECT_URL = "home"
@@ -318,6 +321,15 @@ KNOWN_BROWSER_DAYS = env_int("KNOWN_BROWSER_DAYS", 365)
 # Two-factor sign-in (django-otp): the name authenticator apps show beside the account, and how
 # many code attempts a person gets per period at login (beside django-otp's own slowing down
 # after each wrong code).
+# Security keys and passkeys (django-otp-webauthn): bound to the host name the site is served
+# under; WEBAUTHN_ORIGINS adds origins beside the one a request comes to (comma-separated).
+OTP_WEBAUTHN_RP_ID_CALLABLE = "security.webauthn.rp_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "security.webauthn.rp_name"
+OTP_WEBAUTHN_HELPER_CLASS = "security.webauthn.Helper"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", "") or [
+    f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith((".", "*"))
+]
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "security.webauthn"
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "") or os.environ.get("SITE_NAME", "microblog")
 LOGIN_ALERT_FAILURES = env_int("LOGIN_ALERT_FAILURES", 10)
 AXES_VERBOSE = False

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("follows.urls")),
     path("", include("accounts.urls")),
     path("", include("security.urls")),
+    path("webauthn/", include("security.webauthn")),
     path("", include("posts.urls")),
     path("", include("moderation.urls")),
 ]

@@ -44,6 +44,14 @@ class CodeForm(NoColonLabels, forms.Form):
     )
 
 
+class SetupCodeForm(CodeForm):
+    """The code that proves a new authenticator app works (recovery codes come after)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
+
+
 class PasswordForm(NoColonLabels, forms.Form):
     """Your password again, before something that changes how you sign in."""
 

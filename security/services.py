@@ -192,6 +192,15 @@ def two_factor_verify(*, user: User, code: str):
 
 
 @transaction.atomic
+def key_remove(*, user: User, key) -> None:
+    """Remove one of `user`'s security keys or passkeys (the caller checked the password). With
+    the last second factor gone, the recovery codes go too: two-factor authentication is off."""
+    key.delete()
+    if not two_factor_enabled(user):
+        RecoveryCodes.objects.filter(user=user).delete()
+
+
+@transaction.atomic
 def two_factor_disable(*, user: User) -> None:
     """Remove every second factor of `user`: authenticator apps, security keys and passkeys,
     recovery codes. The caller has checked the password and a code."""

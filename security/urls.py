@@ -34,6 +34,7 @@ urlpatterns = [
     path("settings/security/totp/", views.totp_setup, name="totp_setup"),
     path("settings/security/recovery-codes/", views.recovery_codes_new, name="recovery_codes"),
     path("settings/security/off/", views.two_factor_off, name="two_factor_off"),
+    path("settings/security/keys/<id:key_id>/remove/", views.key_remove, name="key_remove"),
     path(
         "settings/security/sessions/<id:session_id>/logout/",
         views.session_logout,

@@ -20,12 +20,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import User
 from core.decorators import login_required
 from core.ratelimit import client_ip
 from security import services
-from security.forms import CodeForm, LoginForm, PasswordForm, TwoFactorOffForm
+from security.forms import CodeForm, LoginForm, PasswordForm, SetupCodeForm, TwoFactorOffForm
 from security.models import SignedInSession
 
 # The account whose password was right, waiting for its second factor, in the session.
@@ -59,8 +60,20 @@ class LoginView(auth_views.LoginView):
         response.status_code = 422
         return response
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Django's login view names the site after the request's host; the header shows ours.
+        context["site_name"] = settings.SITE_NAME
+        return {**context, **_webauthn_context(self.request)}
+
 
 login_view = LoginView.as_view()
+
+
+def _webauthn_context(request) -> dict:
+    from security.webauthn import configuration
+
+    return {"webauthn_config": configuration(request)}
 
 
 def _pending(request) -> tuple[User, dict] | None:
@@ -72,17 +85,23 @@ def _pending(request) -> tuple[User, dict] | None:
     return (user, pending) if user is not None else None
 
 
+def pending_next(request, pending: dict) -> str:
+    """Where the waiting login was going, if that is on this site; else home."""
+    target = pending.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
 def _login_complete(request, user: User, pending: dict, device):
     """Sign `user` in now that the second factor passed, and go where the login was going."""
+    target = pending_next(request, pending)
     del request.session[PENDING]
     login(request, user, backend=pending["backend"])
     otp_login(request, device)
-    target = pending.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse(settings.LOGIN_REDIRECT_URL)
-    return HttpResponseRedirect(target or reverse(settings.LOGIN_REDIRECT_URL))
+    return HttpResponseRedirect(target)
 
 
 @sensitive_post_parameters("code")
@@ -106,7 +125,12 @@ def login_verify(request):
         else:
             return _login_complete(request, user, pending, device)
     status = 422 if request.method == "POST" else 200
-    return render(request, "security/login_verify.html", {"form": form}, status=status)
+    context = {
+        "form": form,
+        "has_keys": WebAuthnCredential.objects.filter(user=user, confirmed=True).exists(),
+        **_webauthn_context(request),
+    }
+    return render(request, "security/login_verify.html", context, status=status)
 
 
 def login_locked_out(request, response=None, credentials=None):
@@ -166,16 +190,24 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 def _security_page(request, *, forms=None, status=200):
     user = request.user
+    from security.webauthn import NEW_RECOVERY_CODES
+
+    codes = request.session.pop(NEW_RECOVERY_CODES, None)
+    if codes:  # a first key just turned two-factor authentication on: shown this once
+        context = {"codes": codes, "just_turned_on": True}
+        return render(request, "security/recovery_codes.html", context)
     devices = services.two_factor_devices(user)
     recovery = next((device for device in devices if device.name == "Recovery codes"), None)
     context = {
         "two_factor": services.two_factor_enabled(user),
         "authenticators": [device for device in devices if isinstance(device, TOTPDevice)],
+        "keys": [device for device in devices if isinstance(device, WebAuthnCredential)],
         "recovery_left": recovery.remaining if recovery is not None else 0,
         "sessions": SignedInSession.objects.filter(user=user),
         "current_session": request.session.session_key,
         "codes_form": PasswordForm(user=user),
         "off_form": TwoFactorOffForm(user=user),
+        **_webauthn_context(request),
         **(forms or {}),
     }
     return render(request, "security/settings_security.html", context, status=status)
@@ -210,7 +242,7 @@ def totp_setup(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).last()
     if device is None:
         return redirect("security:settings")
-    form = CodeForm(request.POST or None)
+    form = SetupCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = services.totp_setup_confirm(user=request.user, code=form.cleaned_data["code"])
         if codes is not None:
@@ -291,3 +323,21 @@ def sessions_logout_others(request):
     ended = services.sessions_end_others(request=request)
     messages.success(request, f"Logged out {ended} other session{'s' if ended != 1 else ''}.")
     return redirect("security:settings")
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+@login_required
+def key_remove(request, key_id):
+    """Remove a security key or passkey, after the password (the last second factor gone is
+    two-factor authentication turned off)."""
+    key = WebAuthnCredential.objects.filter(user=request.user, pk=key_id).first()
+    if key is None:
+        raise Http404("No such key")
+    form = PasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.key_remove(user=request.user, key=key)
+        messages.success(request, f"{key.name} is removed.")
+        return redirect("security:settings")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "security/key_remove.html", {"key": key, "form": form}, status=status)

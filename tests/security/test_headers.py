@@ -36,7 +36,9 @@ class InlineCode(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         names = {name.lower(): value for name, value in attrs}
-        if tag == "script" and not names.get("src"):
+        # JSON data in a <script type="application/json"> (json_script) is never run.
+        is_data = names.get("type") == "application/json"
+        if tag == "script" and not names.get("src") and not is_data:
             self.problems.append("an inline <script> without src")
         if tag == "style":
             self.problems.append("an inline <style> element")

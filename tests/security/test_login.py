@@ -16,12 +16,15 @@ def logged_in_user(client):
     return client.get("/").context["user"]
 
 
-def test_login_page_has_labelled_fields_and_button(client):
+def test_login_page_has_labelled_fields_and_button(client, settings):
+    settings.SITE_NAME = "Soundpost"
     content = client.get(URL).content.decode()
 
     assert ">Username</label>" in content
     assert ">Password</label>" in content
     assert ">Log in</button>" in content
+    assert '<a class="brand" href="/">Soundpost</a>' in content
+    assert "<title>Log in · Soundpost</title>" in content
 
 
 @pytest.mark.parametrize("typed", ["maya_o", "MAYA_O", "maya@example.com", "Maya@Example.COM"])

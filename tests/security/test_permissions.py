@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import avatars
 from posts import services as post_services
@@ -103,6 +104,7 @@ class Fixtures:
     uid: str
     token: str
     session: object  # a signed-in session of the target's
+    key: object  # a security key of the target's
 
 
 @dataclass
@@ -146,6 +148,35 @@ ROUTES: dict[str, Route] = {
         lambda f: reverse("security:session_logout", args=[f.session.pk]),
         POST_ONLY,
         OWNER_ONLY,
+    ),
+    # Removing a key (after the password) is its owner's alone.
+    "security:key_remove": Route(
+        lambda f: reverse("security:key_remove", args=[f.key.pk]), OWNER_ONLY, OWNER_ONLY
+    ),
+    # Security keys (django-otp-webauthn's JSON endpoints, POST only): registering needs a
+    # signed-in person (else a JSON refusal); signing in needs a ceremony begun first.
+    "otp_webauthn:credential-registration-begin": Route(
+        lambda f: reverse("otp_webauthn:credential-registration-begin"),
+        {ANONYMOUS: DENIED, SUSPENDED: DENIED, **dict.fromkeys(SIGNED_IN, NOT_ALLOWED)},
+        dict.fromkeys(ROLES, ANY_BUT_ERROR),
+    ),
+    "otp_webauthn:credential-registration-complete": Route(
+        lambda f: reverse("otp_webauthn:credential-registration-complete"),
+        {ANONYMOUS: DENIED, SUSPENDED: DENIED, **dict.fromkeys(SIGNED_IN, NOT_ALLOWED)},
+        dict.fromkeys(ROLES, ANY_BUT_ERROR),
+    ),
+    "otp_webauthn:credential-authentication-begin": Route(
+        lambda f: reverse("otp_webauthn:credential-authentication-begin"),
+        POST_ONLY,
+        dict.fromkeys(ROLES, ANY_BUT_ERROR),
+    ),
+    "otp_webauthn:credential-authentication-complete": Route(
+        lambda f: reverse("otp_webauthn:credential-authentication-complete"),
+        POST_ONLY,
+        dict.fromkeys(ROLES, ANY_BUT_ERROR),
+    ),
+    "otp_webauthn:js-i18n-catalog": Route(
+        lambda f: reverse("otp_webauthn:js-i18n-catalog"), PUBLIC
     ),
     "security:sessions_logout_others": Route(
         lambda f: reverse("security:sessions_logout_others"), POST_ONLY, OWN_WRITE
@@ -323,6 +354,13 @@ def fixtures(db) -> Fixtures:
         token=default_token_generator.make_token(target),
         session=SignedInSession.objects.create(
             user=target, session_key="k" * 32, browser="Firefox on Linux"
+        ),
+        key=WebAuthnCredential.objects.create(
+            user=target,
+            name="YubiKey",
+            credential_id=b"key of the target",
+            public_key=b"not a real key",
+            sign_count=0,
         ),
     )
 
