@@ -299,6 +299,7 @@ RATE_LIMITS = {
         "report": "30/1h",
         "block": "200/1d",
         "two_factor": "10/15m",
+        "email_change": "5/1h",
     }.items()
 }
 # Failed logins (django-axes, counted in the database so every worker sees them), per
@@ -318,9 +319,13 @@ AXES_USERNAME_CALLABLE = "security.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "security.views.login_locked_out"
 AXES_WHITELIST_CALLABLE = "security.backends.from_known_browser"
 KNOWN_BROWSER_DAYS = env_int("KNOWN_BROWSER_DAYS", 365)
-# Two-factor sign-in (django-otp): the name authenticator apps show beside the account, and how
-# many code attempts a person gets per period at login (beside django-otp's own slowing down
-# after each wrong code).
+LOGIN_ALERT_FAILURES = env_int("LOGIN_ALERT_FAILURES", 10)
+AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp): the name authenticator apps show beside the account. Code
+# attempts at login count against RATE_LIMITS["two_factor"], and django-otp pauses a person's
+# codes for a moment after each wrong one, doubling each time.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "") or os.environ.get("SITE_NAME", "microblog")
 # Security keys and passkeys (django-otp-webauthn): bound to the host name the site is served
 # under; WEBAUTHN_ORIGINS adds origins beside the one a request comes to (comma-separated).
 OTP_WEBAUTHN_RP_ID_CALLABLE = "security.webauthn.rp_id"
@@ -330,9 +335,8 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", "") or [
     f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith((".", "*"))
 ]
 OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "security.webauthn"
-OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "") or os.environ.get("SITE_NAME", "microblog")
-LOGIN_ALERT_FAILURES = env_int("LOGIN_ALERT_FAILURES", 10)
-AXES_VERBOSE = False
+# How long the link that confirms a new email address works.
+EMAIL_CHANGE_HOURS = env_int("EMAIL_CHANGE_HOURS", 24)
 
 # Trust X-Forwarded-For for client addresses (rate limits) only behind a proxy that sets it.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)

@@ -77,3 +77,20 @@ class TwoFactorOffForm(PasswordForm):
     """Turning two-factor authentication off takes the password and a current code."""
 
     code = CodeForm.base_fields["code"]
+
+
+class EmailChangeForm(PasswordForm):
+    """A new email address, and the password: whoever has the session alone cannot move the
+    account (and its password resets) to an address of theirs."""
+
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        help_text="We send a link to it; your address changes when you open the link.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Enter the new address.",
+            "invalid": "Enter an email address such as name@example.com.",
+        },
+    )
+    field_order = ["email", "password"]

@@ -88,3 +88,17 @@ class SignedInSession(models.Model):
 
     def __str__(self):
         return f"{self.browser} of user {self.user_id}"
+
+
+class EmailChange(models.Model):
+    """A new email address waiting for its owner to open the link sent to it; the account keeps
+    its address until then. One per person: a new request replaces the last."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_change"
+    )
+    email = models.EmailField(max_length=254)
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.user_id} → {self.email}"

@@ -1,4 +1,5 @@
-"""Writes about signing in: known browsers, alerts of failed logins, password resets."""
+"""Writes about signing in: known browsers, alerts of failed logins, password resets, second
+factors, signed-in sessions, and changes of the email address."""
 
 import logging
 import time
@@ -7,10 +8,11 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -22,6 +24,7 @@ from accounts.models import SiteSettings, User
 from core.ratelimit import counted, per_address, per_person
 from security.models import (
     RECOVERY_CODE_COUNT,
+    EmailChange,
     RecoveryCode,
     RecoveryCodes,
     SignedInSession,
@@ -334,3 +337,109 @@ def sessions_end_all(*, user: User) -> None:
     for key in records.values_list("session_key", flat=True):
         store.delete(key)
     records.delete()
+
+
+# --- changing the email address -----------------------------------------------------------------
+
+_EMAIL_CHANGE_SALT = "security.email_change"
+
+
+def email_change_token(change: EmailChange) -> str:
+    """The link's proof, signed: it names the request it was made for, so a newer request (or
+    the change done) voids it."""
+    return signing.dumps(
+        [change.user_id, change.email, change.requested_at.timestamp()], salt=_EMAIL_CHANGE_SALT
+    )
+
+
+def email_change_pending(token: str) -> EmailChange | None:
+    """The change a link's `token` confirms, if the link is genuine, the latest request of its
+    person, younger than EMAIL_CHANGE_HOURS, and of an account that may sign in."""
+    try:
+        user_id, email, stamp = signing.loads(
+            token,
+            salt=_EMAIL_CHANGE_SALT,
+            max_age=timedelta(hours=settings.EMAIL_CHANGE_HOURS),
+        )
+        change = EmailChange.objects.select_related("user").filter(user_id=int(user_id)).first()
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if change is None or change.email != email or change.requested_at.timestamp() != stamp:
+        return None
+    # A suspended account's address stays as the moderators found it.
+    return change if change.user.is_active and not change.user.is_suspended else None
+
+
+def _email_taken(email: str, *, by_other_than: User) -> ValidationError | None:
+    if User.objects.with_email(email).exclude(pk=by_other_than.pk).exists():
+        return ValidationError("Another account uses that address.", code="email_taken")
+    return None
+
+
+@counted("email_change", per_person("user"))
+def email_change_request(*, user: User, email: str, link_for) -> EmailChange:
+    """Ask to change `user`'s address to `email`: a link to confirm it goes to that address
+    (`link_for(token)` makes the link's full URL) and the account keeps its address until the
+    link is opened. Counts against the "email_change" limit: each request sends an email."""
+    email = User.objects.normalize_email(email)
+    if email.lower() == (user.email or "").lower():
+        raise ValidationError("That is already your address.", code="same_email")
+    if (taken := _email_taken(email, by_other_than=user)) is not None:
+        raise taken
+    change, _ = EmailChange.objects.update_or_create(
+        user=user, defaults={"email": email, "requested_at": timezone.now()}
+    )
+    context = {
+        "user": user,
+        "email": email,
+        "link": link_for(email_change_token(change)),
+        "hours": settings.EMAIL_CHANGE_HOURS,
+        "site_name": settings.SITE_NAME,
+    }
+    try:
+        send_mail(
+            subject=f"Confirm your new email address on {settings.SITE_NAME}",
+            message=render_to_string("security/email/email_change_confirm.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    except Exception as error:
+        logger.exception("email-change link to user %s failed", user.pk)
+        change.delete()
+        raise ValidationError(
+            "The email to that address could not be sent. Check it, or try again later.",
+            code="send_failed",
+        ) from error
+    return change
+
+
+def email_change_cancel(*, user: User) -> None:
+    EmailChange.objects.filter(user=user).delete()
+
+
+def email_change_confirm(*, change: EmailChange) -> User:
+    """Give the account the address its link was sent to, and tell the old address."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=change.user_id)
+        old = user.email
+        if (taken := _email_taken(change.email, by_other_than=user)) is not None:
+            raise taken
+        user.email = change.email
+        try:
+            with transaction.atomic():
+                user.save(update_fields=["email"])
+        except IntegrityError:  # taken by a sign-up in the meantime
+            raise _email_taken(change.email, by_other_than=user) from None
+        change.delete()
+    if old:
+        context = {"user": user, "old": old, "new": user.email, "site_name": settings.SITE_NAME}
+        try:
+            send_mail(
+                subject=f"Your email address on {settings.SITE_NAME} was changed",
+                message=render_to_string("security/email/email_changed.txt", context),
+                from_email=None,
+                recipient_list=[old],
+            )
+        except Exception:
+            logger.exception("email-changed notice to user %s failed", user.pk)
+    return user

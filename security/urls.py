@@ -45,6 +45,9 @@ urlpatterns = [
         views.sessions_logout_others,
         name="sessions_logout_others",
     ),
+    path("settings/email/", views.email_change, name="email"),
+    path("settings/email/cancel/", views.email_change_cancel, name="email_cancel"),
+    path("settings/email/confirm/<str:token>/", views.email_confirm, name="email_confirm"),
     path("settings/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "settings/password/changed/",

@@ -26,8 +26,15 @@ from accounts.models import User
 from core.decorators import login_required
 from core.ratelimit import client_ip
 from security import services
-from security.forms import CodeForm, LoginForm, PasswordForm, SetupCodeForm, TwoFactorOffForm
-from security.models import SignedInSession
+from security.forms import (
+    CodeForm,
+    EmailChangeForm,
+    LoginForm,
+    PasswordForm,
+    SetupCodeForm,
+    TwoFactorOffForm,
+)
+from security.models import EmailChange, SignedInSession
 
 # The account whose password was right, waiting for its second factor, in the session.
 PENDING = "security_login_pending"
@@ -341,3 +348,64 @@ def key_remove(request, key_id):
         return redirect("security:settings")
     status = 422 if request.method == "POST" else 200
     return render(request, "security/key_remove.html", {"key": key, "form": form}, status=status)
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+@login_required
+def email_change(request):
+    """The address the account has, and a form for a new one (confirmed by a link sent to it)."""
+    form = EmailChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.email_change_request(
+                user=request.user,
+                email=form.cleaned_data["email"],
+                link_for=lambda token: request.build_absolute_uri(
+                    reverse("security:email_confirm", args=[token])
+                ),
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request,
+                f"We sent a link to {change.email}. Open it within "
+                f"{settings.EMAIL_CHANGE_HOURS} hours to make it your address.",
+            )
+            return redirect("security:email")
+    pending = EmailChange.objects.filter(user=request.user).first()
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "security/email_change.html", {"form": form, "pending": pending}, status=status
+    )
+
+
+@require_POST
+@login_required
+def email_change_cancel(request):
+    services.email_change_cancel(user=request.user)
+    messages.success(request, "The change of address is cancelled.")
+    return redirect("security:email")
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request, token):
+    """The link sent to a new address: a page with a button (a mail scanner that fetches the
+    link changes nothing), whose POST makes it the account's address. The link works for
+    anyone who has it: only the address's owner was sent it."""
+    change = services.email_change_pending(token)
+    if change is None:
+        return render(request, "security/email_confirm_invalid.html", status=404)
+    if request.method == "POST":
+        try:
+            user = services.email_change_confirm(change=change)
+        except ValidationError as error:
+            return render(
+                request, "security/email_confirm_invalid.html", {"error": error}, status=409
+            )
+        if request.user == user:
+            messages.success(request, f"Your email address is now {user.email}.")
+            return redirect("security:email")
+        return render(request, "security/email_confirm_done.html", {"changed": user})
+    return render(request, "security/email_confirm.html", {"change": change, "token": token})

@@ -11,7 +11,7 @@ from posts import services
 from tests.e2e.helpers import log_in
 from tests.factories import UserFactory
 
-SIGNED_OUT = {"landing": "/", "sign-up": "/accounts/signup/"}
+SIGNED_OUT = {"landing": "/", "sign-up": "/accounts/signup/", "login": "/accounts/login/"}
 
 
 def signed_in_pages(post) -> dict[str, str]:
@@ -23,6 +23,8 @@ def signed_in_pages(post) -> dict[str, str]:
         "permalink": f"/@maya/{post.pk}/",
         "notifications": "/notifications/",
         "settings": "/settings/profile/",
+        "security settings": "/settings/security/",
+        "email settings": "/settings/email/",
         "tag": "/tags/reverb/",
         "compose": "/compose/",
     }

@@ -36,7 +36,8 @@ from django_otp_webauthn.models import WebAuthnCredential
 from accounts import avatars
 from posts import services as post_services
 from posts.models import Notification
-from security.models import SignedInSession
+from security import services as security_services
+from security.models import EmailChange, SignedInSession
 from tests.accounts.images import image_upload
 from tests.factories import IndustryFactory, UserFactory, post_published
 
@@ -105,6 +106,7 @@ class Fixtures:
     token: str
     session: object  # a signed-in session of the target's
     key: object  # a security key of the target's
+    email_token: str  # the link that confirms the target's new email address
 
 
 @dataclass
@@ -177,6 +179,17 @@ ROUTES: dict[str, Route] = {
     ),
     "otp_webauthn:js-i18n-catalog": Route(
         lambda f: reverse("otp_webauthn:js-i18n-catalog"), PUBLIC
+    ),
+    "security:email": Route(lambda f: reverse("security:email"), MEMBERS, OWN_WRITE),
+    "security:email_cancel": Route(
+        lambda f: reverse("security:email_cancel"), POST_ONLY, OWN_WRITE
+    ),
+    # The link sent to the target's new address works for whoever has it (only its owner was
+    # sent it), once: a second POST finds it used.
+    "security:email_confirm": Route(
+        lambda f: reverse("security:email_confirm", args=[f.email_token]),
+        PUBLIC,
+        dict.fromkeys(ROLES, OK | DENIED),
     ),
     "security:sessions_logout_others": Route(
         lambda f: reverse("security:sessions_logout_others"), POST_ONLY, OWN_WRITE
@@ -361,6 +374,9 @@ def fixtures(db) -> Fixtures:
             credential_id=b"key of the target",
             public_key=b"not a real key",
             sign_count=0,
+        ),
+        email_token=security_services.email_change_token(
+            EmailChange.objects.create(user=target, email="target@studio.example")
         ),
     )
 
