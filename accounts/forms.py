@@ -7,7 +7,7 @@ from django.core.validators import URLValidator
 
 from accounts import avatars
 from accounts.models import Industry, User
-from core.forms import NoColonLabels
+from core.forms import NoColonLabels, PasswordForm
 
 # Usernames that would clash with our own URLs (/@settings/ is fine, but a person called "admin"
 # or "support" looks official) or with words people expect to mean the site itself.
@@ -138,20 +138,7 @@ class ProfileForm(NoColonLabels, forms.ModelForm):
         return upload
 
 
-class DeleteAccountForm(NoColonLabels, forms.Form):
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Enter your password to confirm.",
-    )
-
-    def __init__(self, *args, user, **kwargs):
+class DeleteAccountForm(PasswordForm):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError("That password is not right.", code="password_incorrect")
-        return password
+        self.fields["password"].help_text = "Enter your password to confirm."

@@ -1,5 +1,8 @@
 """What the site's forms share."""
 
+from django import forms
+from django.core.exceptions import ValidationError
+
 
 class NoColonLabels:
     """Labels read exactly "Username", "Password", not "Username:"."""
@@ -7,3 +10,25 @@ class NoColonLabels:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class PasswordForm(NoColonLabels, forms.Form):
+    """The signed-in person's password again, before something that cannot be undone or that
+    changes how they sign in (`user` is whose password it must be)."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That password is not right.", code="password_incorrect")
+        return password

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
-from core.forms import NoColonLabels
+from core.forms import NoColonLabels, PasswordForm
 
 
 class LoginForm(NoColonLabels, AuthenticationForm):
@@ -50,27 +50,6 @@ class SetupCodeForm(CodeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
-
-
-class PasswordForm(NoColonLabels, forms.Form):
-    """Your password again, before something that changes how you sign in."""
-
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password."},
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise ValidationError("That password is not right.", code="password_incorrect")
-        return password
 
 
 class TwoFactorOffForm(PasswordForm):

@@ -24,13 +24,13 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import User
 from core.decorators import login_required
+from core.forms import PasswordForm
 from core.ratelimit import client_ip
 from security import services
 from security.forms import (
     CodeForm,
     EmailChangeForm,
     LoginForm,
-    PasswordForm,
     SetupCodeForm,
     TwoFactorOffForm,
 )

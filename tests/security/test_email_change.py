@@ -10,24 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from security.models import EmailChange
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"
 URL = "/settings/email/"
-
-
-@pytest.fixture
-def leo():
-    return UserFactory(username="leo", email="leo@example.com", password=PASSWORD)
-
-
-@pytest.fixture
-def leo_client(leo):
-    client = Client()
-    client.force_login(leo)
-    return client
 
 
 def ask(client, email="leo@studio.example", password=PASSWORD, **extra):

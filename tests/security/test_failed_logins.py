@@ -7,12 +7,11 @@ from django.core import mail
 from django.test import Client
 
 from security.services import KNOWN_BROWSER_COOKIE
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/accounts/login/"
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture

@@ -8,11 +8,9 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from security import services
 from security.models import RecoveryCodes
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct horse battery staple"
 
 
 def add_key(user, name="Passkey", credential=b"credential") -> WebAuthnCredential:
@@ -21,18 +19,6 @@ def add_key(user, name="Passkey", credential=b"credential") -> WebAuthnCredentia
     )
     services.recovery_codes_replace(user=user)
     return key
-
-
-@pytest.fixture
-def leo():
-    return UserFactory(username="leo", email="leo@example.com", password=PASSWORD)
-
-
-@pytest.fixture
-def leo_client(leo):
-    client = Client()
-    client.force_login(leo)
-    return client
 
 
 def test_the_settings_page_lists_keys_with_a_remove_link(leo, leo_client):

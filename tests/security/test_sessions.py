@@ -6,11 +6,10 @@ from django.contrib.auth import get_user
 from django.test import Client
 
 from security.models import SignedInSession
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"
 FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SAFARI_IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
@@ -23,11 +22,6 @@ def browser(user_agent: str, username="leo") -> Client:
     response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
     assert response.status_code == 302
     return client
-
-
-@pytest.fixture
-def leo():
-    return UserFactory(username="leo", password=PASSWORD)
 
 
 def test_the_list_names_each_browser_and_marks_this_one(leo):

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SiteSettings
 from security.models import RecoveryCode, RecoveryCodes
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,6 @@ def _no_pause_between_codes(settings):
     """django-otp refuses codes for a moment after a wrong one (test_a_wrong_code_pauses...);
     the other tests type faster than any person."""
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-
-
-PASSWORD = "correct horse battery staple"
 
 
 def code_for(device: TOTPDevice, *, seconds_from_now: float = 0) -> str:
@@ -46,11 +43,6 @@ def turn_on(client, user) -> tuple[TOTPDevice, list[str]]:
     codes = re.findall(r"<code>([a-z0-9-]{14})</code>", page.content.decode())
     device.refresh_from_db()
     return device, codes
-
-
-@pytest.fixture
-def leo():
-    return UserFactory(username="leo", email="leo@example.com", password=PASSWORD)
 
 
 @pytest.fixture
