@@ -14,7 +14,7 @@ PYTEST_BROWSER_OPTS := --screenshot only-on-failure --output test-results/playwr
 .PHONY: help install run serve test test-fast lint format demo lock clean
 
 help:
-	@echo "make run     install, migrate, load demo data if the database is empty, serve on http://127.0.0.1:8000"
+	@echo "make run     install, migrate, load demo data if the database is empty, serve on http://127.0.0.1:8000 with a task worker"
 	@echo "make test    the whole suite (SQLite; PostgreSQL when DATABASE_URL is set; browser tests when Chromium is present)"
 	@echo "make lint    ruff check, ruff format --check, hadolint"
 	@echo "make serve   gunicorn, as production runs it (settings from the environment)"
@@ -34,12 +34,13 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
-	LOG_FORMAT=$${LOG_FORMAT:-plain} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# The web server and the task worker together (honcho); Ctrl-C stops both.
+	PATH="$(CURDIR)/$(BIN):$$PATH" LOG_FORMAT=$${LOG_FORMAT:-plain} $(BIN)/honcho -f Procfile.dev start
 
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/gunicorn microblog.wsgi
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start
 
 test: install
 ifneq ($(CHROMIUM_PATH),)

@@ -1,8 +1,12 @@
 """What the apps' admins share."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.core import checks
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
+
+from core import tasks
 
 
 class ViewOnlyAdminMixin:
@@ -66,3 +70,48 @@ def offers_are_taken(app_configs, **kwargs):
         for model in _offered
         if not isinstance(admin.site._registry.get(model), OfferedAdminMixin)
     ]
+
+
+# --- background tasks ---------------------------------------------------------------------------
+
+
+class TaskAdmin(DBTaskResultAdmin):
+    """django-tasks-db's list of tasks (filter by status "Failed" for those that failed for
+    good), with each one's attempts and error, and an action to run failed ones again."""
+
+    list_display = (
+        "task_name",
+        "status",
+        "attempts",
+        "error",
+        "enqueued_at",
+        "finished_at",
+        "queue_name",
+    )
+    actions = ["retry"]
+
+    @admin.display(description="attempts")
+    def attempts(self, obj) -> int:
+        return len(obj.worker_ids)
+
+    @admin.display(description="error")
+    def error(self, obj) -> str:
+        return obj.exception_class_path.rsplit(".", 1)[-1] if obj.exception_class_path else ""
+
+    def has_retry_permission(self, request) -> bool:
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.action(permissions=["retry"], description="Retry the selected failed tasks")
+    def retry(self, request, queryset):
+        retried = tasks.retry_now(queryset)
+        self.message_user(
+            request,
+            f"{retried} task{'s' if retried != 1 else ''} queued again"
+            + ("" if retried == queryset.count() else " (only failed tasks are retried)."),
+            messages.SUCCESS,
+        )
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskAdmin)

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from core import tasks
 from core.decorators import checks_person_itself
 
 
@@ -17,14 +18,20 @@ from core.decorators import checks_person_itself
 @never_cache
 @checks_person_itself
 def healthz(request):
-    """For load balancers and container health checks: 200 when the database answers, else 503."""
+    """For load balancers and container health checks: 200 when the database answers, else 503.
+    The task queue is reported beside, without changing the status: a web node serves pages
+    whether or not a worker is keeping up (`tasks.worker` is "ok" when one was seen within a
+    minute)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        queue = tasks.queue_status()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    seen = queue["worker_seen_seconds"]
+    queue["worker"] = "ok" if seen is not None and seen < 60 else "not seen"
+    return JsonResponse({"status": "ok", "database": "ok", "tasks": queue})
 
 
 @checks_person_itself

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp_webauthn",
+    "django_tasks_db",
     "core",
     "accounts",
     "security",
@@ -194,6 +195,24 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background tasks (django.tasks): queued in the database (django-tasks-db) and run by
+# `manage.py worker`, which `make run` starts beside the web server. TASKS_BACKEND=immediate runs
+# each task inside the request that enqueues it (no worker; what the tests do). Each task is
+# tried TASK_MAX_ATTEMPTS times, TASK_RETRY_SECONDS apart at first and doubling; one running
+# longer than TASK_TIMEOUT_SECONDS is taken to have lost its worker and is taken up again.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+    }
+}
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 10)
+TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 300)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -24,6 +24,9 @@ def _test_settings(settings, tmp_path):
     # A fast hasher: Argon2 is deliberately slow, and tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tasks run where they are enqueued, inside the request, so a test sees their effects at once;
+    # tests/core/test_tasks.py and the drills run the database queue and a real worker.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

@@ -1,0 +1,44 @@
+"""Run the background tasks: django-tasks-db's `db_worker`, with core.tasks.Worker (retries with
+backoff, a heartbeat, and tasks of dead workers taken up again). Same options."""
+
+import os
+
+from django.core.management import CommandError
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
+from django_tasks_db.management.commands import db_worker
+
+from core.tasks import Worker, worker_id_new
+
+
+class Command(db_worker.Command):
+    help = "Run the background tasks (retried with backoff; dead workers' tasks taken up again)."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        # A readable id (host and process) rather than a random one: it shows in the admin's
+        # list of attempts.
+        parser.set_defaults(worker_id=worker_id_new())
+
+    def handle(self, *, verbosity, queue_name, exclude_queues, reload, batch, **options):
+        self.configure_logging(verbosity)
+        queue_names = queue_name.split(",")
+        excluded = exclude_queues.split(",") if exclude_queues else []
+        if excluded and "*" not in queue_names:
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+        worker = Worker(
+            queue_names=queue_names,
+            excluded_queue_names=excluded,
+            batch=batch,
+            interval=options["interval"],
+            backend_name=options["backend_name"],
+            startup_delay=options["startup_delay"],
+            max_tasks=options["max_tasks"],
+            worker_id=options["worker_id"],
+        )
+        if reload and not batch:
+            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+                worker.configure_signals()
+            run_with_reloader(worker.run)
+        else:
+            worker.configure_signals()
+            worker.run()
