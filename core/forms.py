@@ -3,6 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.ratelimit import rate_limit_hit
+
 
 class NoColonLabels:
     """Labels read exactly "Username", "Password", not "Username:"."""
@@ -28,6 +30,8 @@ class PasswordForm(NoColonLabels, forms.Form):
         self.user = user
 
     def clean_password(self):
+        # Each try counts: a session alone must not be a way to guess the password.
+        rate_limit_hit(scope="password_confirm", key=f"user:{self.user.pk}")
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise ValidationError("That password is not right.", code="password_incorrect")

@@ -319,6 +319,7 @@ RATE_LIMITS = {
         "block": "200/1d",
         "two_factor": "10/15m",
         "email_change": "5/1h",
+        "password_confirm": "10/15m",
     }.items()
 }
 # Failed logins (django-axes, counted in the database so every worker sees them), per
@@ -345,6 +346,8 @@ AXES_VERBOSE = False
 # attempts at login count against RATE_LIMITS["two_factor"], and django-otp pauses a person's
 # codes for a moment after each wrong one, doubling each time.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "") or os.environ.get("SITE_NAME", "microblog")
+# The admin never shows anyone's authenticator secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Security keys and passkeys (django-otp-webauthn): bound to the host name the site is served
 # under; WEBAUTHN_ORIGINS adds origins beside the one a request comes to (comma-separated).
 OTP_WEBAUTHN_RP_ID_CALLABLE = "security.webauthn.rp_id"

@@ -13,6 +13,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     # The admin signs in through the site's own login, with its second step.
     path("admin/login/", RedirectView.as_view(pattern_name="security:login", query_string=True)),
+    # and changes passwords on the site's page, which keeps the list of sessions true.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="security:password_change")),
     path("admin/", admin.site.urls),
     # Uploads (avatars), served by the application so a single-process deployment needs no
     # separate media server; a reverse proxy may serve MEDIA_ROOT at this URL instead.

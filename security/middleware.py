@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
 from core.decorators import middleware_checks_person
@@ -7,6 +9,7 @@ from security import services
 # What staff who must set up two-factor authentication can still reach.
 TWO_FACTOR_SETUP_URL_NAMES = {
     "security:settings",
+    "security:password_confirm",
     "security:totp_begin",
     "security:totp_setup",
     "security:logout",
@@ -22,9 +25,9 @@ class SignInMiddleware:
       makes it a known browser of that account: every way of signing in ends in Django's
       login(), and only here is the response at hand;
     - a signed-in session notes it is in use (for the list of sessions), now and then;
-    - staff who must use two-factor authentication (a site setting) and had none when they
-      signed in (`services.two_factor_setup_owed`, noted in the session then: no query here)
-      are sent to set it up before anything else.
+    - while the site requires two-factor authentication of staff (a site setting), staff whose
+      session did not pass a second factor are sent to set one up before anything else, or, if
+      they have one, signed out to sign in again with it (`services.staff_two_factor_owed`).
     Views marked `checks_person_itself` (the poll, the health check) are left alone."""
 
     def __init__(self, get_response):
@@ -44,7 +47,11 @@ class SignInMiddleware:
         if user is None or not user.is_authenticated:
             return None
         services.session_seen(request=request)
-        owed = request.session.get(services.TWO_FACTOR_SETUP_OWED)
+        owed = services.staff_two_factor_owed(request=request)
+        if owed == "verify":
+            logout(request)
+            messages.info(request, "Sign in again with your second factor: staff need it here.")
+            return redirect_to_login(request.get_full_path())
         match = request.resolver_match
         if owed and (match is None or match.view_name not in TWO_FACTOR_SETUP_URL_NAMES):
             messages.info(request, "Set up two-factor authentication first: staff need it here.")

@@ -19,7 +19,6 @@ def user_logged_in_note(sender, *, request, user, **kwargs):
         return
     request.known_browser_for = user
     services.session_record(request=request, user=user)
-    services.two_factor_setup_owed(request=request, user=user)
 
 
 @receiver(post_save, sender=SiteSettings, dispatch_uid="security.staff_two_factor")

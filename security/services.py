@@ -116,6 +116,24 @@ def password_reset_request(*, email: str, address: str, request=None, use_https=
         )
 
 
+# --- the password again, before adding a way in ------------------------------------------------
+
+# Adding a second factor (an app, a key) needs the password typed within this long: a session
+# alone (a browser left open, a stolen cookie) cannot give itself a way in that outlives a new
+# password.
+PASSWORD_CONFIRMED = "security_password_confirmed"
+PASSWORD_CONFIRMED_FOR = timedelta(minutes=10)
+
+
+def password_confirmed_mark(request) -> None:
+    request.session[PASSWORD_CONFIRMED] = int(time.time())
+
+
+def password_recently_confirmed(request) -> bool:
+    confirmed = request.session.get(PASSWORD_CONFIRMED, 0)
+    return time.time() - confirmed < PASSWORD_CONFIRMED_FOR.total_seconds()
+
+
 # --- two-factor authentication ----------------------------------------------------------------
 
 
@@ -194,38 +212,64 @@ def two_factor_verify(*, user: User, code: str):
     raise ValidationError("That code is not right, or it was used already.", code="wrong")
 
 
+def key_is_last_factor(*, user: User, key) -> bool:
+    """Whether removing `key` leaves `user` no second factor (recovery codes aside): two-factor
+    authentication off, which takes a code as well as the password."""
+    return not any(
+        not isinstance(device, RecoveryCodes) and device != key
+        for device in two_factor_devices(user)
+    )
+
+
 @transaction.atomic
 def key_remove(*, user: User, key) -> None:
-    """Remove one of `user`'s security keys or passkeys (the caller checked the password). With
-    the last second factor gone, the recovery codes go too: two-factor authentication is off."""
+    """Remove one of `user`'s security keys or passkeys (the caller checked the password, and a
+    code when it is the last factor). With the last second factor gone, the recovery codes go
+    too: two-factor authentication is off, which staff may not do while the site requires it."""
+    last = key_is_last_factor(user=user, key=key)
+    if last:
+        two_factor_removal_check(user)
     key.delete()
-    if not two_factor_enabled(user):
+    if last:
         RecoveryCodes.objects.filter(user=user).delete()
 
 
 @transaction.atomic
 def two_factor_disable(*, user: User) -> None:
     """Remove every second factor of `user`: authenticator apps, security keys and passkeys,
-    recovery codes. The caller has checked the password and a code."""
+    recovery codes. The caller has checked the password and a code. Refused (ValidationError)
+    to staff while the site requires it of them."""
+    two_factor_removal_check(user)
     for device in devices_for_user(user, confirmed=None):
         device.delete()
 
 
-# Noted in the session of staff who must set up two-factor authentication before anything else.
-TWO_FACTOR_SETUP_OWED = "security_two_factor_setup_owed"
+def staff_two_factor_required() -> bool:
+    """The site setting: staff and moderators must sign in with a second factor."""
+    return SiteSettings.objects.filter(staff_two_factor_required=True).exists()
 
 
-def two_factor_setup_owed(*, request, user: User) -> bool:
-    """At login: whether `user` is staff, the site requires two-factor authentication of staff,
-    and they have none. Then it is noted in the session, for `SignInMiddleware`."""
-    owed = (
-        user.is_staff
-        and SiteSettings.objects.filter(staff_two_factor_required=True).exists()
-        and not two_factor_enabled(user)
-    )
-    if owed:
-        request.session[TWO_FACTOR_SETUP_OWED] = True
-    return owed
+def staff_two_factor_owed(*, request) -> str | None:
+    """For staff while the site requires two-factor authentication of them: "setup" when they
+    have no second factor (they must set one up before anything else), "verify" when they have
+    one but this session did not pass it (it began before; it must sign in again), else None.
+    Asked at each request of a staff member, so no session escapes it; a query only for staff
+    whose session has not passed a second factor."""
+    user = request.user
+    if not user.is_staff or user.is_verified() or not staff_two_factor_required():
+        return None
+    return "verify" if two_factor_enabled(user) else "setup"
+
+
+def two_factor_removal_check(user: User) -> None:
+    """Refuse (ValidationError) to take the last second factor from staff while the site
+    requires them to have one."""
+    if user.is_staff and staff_two_factor_required():
+        raise ValidationError(
+            "Staff must use two-factor authentication here: add another way first, then "
+            "remove this one.",
+            code="staff_required",
+        )
 
 
 def staff_sessions_end_without_two_factor() -> int:

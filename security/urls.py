@@ -30,6 +30,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("settings/security/", views.settings_security, name="settings"),
+    path("settings/security/confirm/", views.password_confirm, name="password_confirm"),
     path("settings/security/totp/begin/", views.totp_begin, name="totp_begin"),
     path("settings/security/totp/", views.totp_setup, name="totp_setup"),
     path("settings/security/recovery-codes/", views.recovery_codes_new, name="recovery_codes"),

@@ -16,6 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -149,7 +150,8 @@ def login_locked_out(request, response=None, credentials=None):
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """A new password keeps this session and ends every other one."""
+    """A new password keeps this session and ends every other one, and voids a change of email
+    address waiting for its link."""
 
     template_name = "security/password_change.html"
     success_url = reverse_lazy("security:password_change_done")
@@ -159,6 +161,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)  # keeps this session, under a new key
         services.session_rekey(old_key=old_key, new_key=self.request.session.session_key)
         services.sessions_end_others(request=self.request)
+        services.email_change_cancel(user=self.request.user)
         return response
 
 
@@ -181,7 +184,8 @@ password_reset = PasswordResetView.as_view()
 
 @method_decorator(sensitive_post_parameters("new_password1", "new_password2"), name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """A password set from the emailed link ends every session of the account."""
+    """A password set from the emailed link ends every session of the account, and voids a
+    change of email address waiting for its link (asked for by whoever had the old password)."""
 
     template_name = "security/password_reset_confirm.html"
     success_url = reverse_lazy("security:password_reset_complete")
@@ -189,6 +193,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         services.sessions_end_all(user=form.user)
+        services.email_change_cancel(user=form.user)
         return response
 
 
@@ -212,6 +217,8 @@ def _security_page(request, *, forms=None, status=200):
         "recovery_left": recovery.remaining if recovery is not None else 0,
         "sessions": SignedInSession.objects.filter(user=user),
         "current_session": request.session.session_key,
+        "password_confirmed": services.password_recently_confirmed(request),
+        "confirm_form": PasswordForm(user=user),
         "codes_form": PasswordForm(user=user),
         "off_form": TwoFactorOffForm(user=user),
         **_webauthn_context(request),
@@ -220,16 +227,43 @@ def _security_page(request, *, forms=None, status=200):
     return render(request, "security/settings_security.html", context, status=status)
 
 
+@never_cache
 @login_required
 def settings_security(request):
     """/settings/security/: two-factor authentication, security keys, signed-in sessions."""
     return _security_page(request)
 
 
+@sensitive_post_parameters("password")
+@require_POST
+@login_required
+def password_confirm(request):
+    """The password again, which lets this session add a second factor for a few minutes."""
+    form = PasswordForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _security_page(request, forms={"confirm_form": form}, status=422)
+    services.password_confirmed_mark(request)
+    minutes = int(services.PASSWORD_CONFIRMED_FOR.total_seconds() // 60)
+    messages.success(
+        request, f"Password confirmed: for {minutes} minutes you can add an app or a key."
+    )
+    return redirect("security:settings")
+
+
+def _password_confirmation_owed(request):
+    """The way back to the settings page when the password was not confirmed lately."""
+    if services.password_recently_confirmed(request):
+        return None
+    messages.error(request, "Confirm your password first.")
+    return redirect("security:settings")
+
+
 @require_POST
 @login_required
 def totp_begin(request):
     """Start setting up an authenticator app (a new secret, not on yet)."""
+    if (owed := _password_confirmation_owed(request)) is not None:
+        return owed
     services.totp_setup_begin(user=request.user)
     return redirect("security:totp_setup")
 
@@ -240,12 +274,15 @@ def _totp_secret(device: TOTPDevice) -> str:
     return " ".join(text[start : start + 4] for start in range(0, len(text), 4))
 
 
+@never_cache
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 @login_required
 def totp_setup(request):
     """The QR code (drawn here, as SVG) and the secret as text; a code from the app turns it
     on, ends every other session and shows the recovery codes, once."""
+    if (owed := _password_confirmation_owed(request)) is not None:
+        return owed
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).last()
     if device is None:
         return redirect("security:settings")
@@ -255,7 +292,6 @@ def totp_setup(request):
         if codes is not None:
             device.refresh_from_db()
             otp_login(request, device)
-            request.session.pop(services.TWO_FACTOR_SETUP_OWED, None)
             services.sessions_end_others(request=request)
             context = {"codes": codes, "just_turned_on": True}
             return render(request, "security/recovery_codes.html", context)
@@ -277,6 +313,7 @@ def totp_setup(request):
     )
 
 
+@never_cache
 @sensitive_post_parameters("password")
 @require_POST
 @login_required
@@ -299,9 +336,10 @@ def two_factor_off(request):
     form = TwoFactorOffForm(request.POST, user=request.user)
     if form.is_valid():
         try:
+            services.two_factor_removal_check(request.user)  # before a code is used up
             services.two_factor_verify(user=request.user, code=form.cleaned_data["code"])
         except ValidationError as error:
-            form.add_error("code", error)
+            form.add_error("code" if error.code != "staff_required" else None, error)
         else:
             services.two_factor_disable(user=request.user)
             messages.success(request, "Two-factor authentication is off.")
@@ -336,18 +374,27 @@ def sessions_logout_others(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def key_remove(request, key_id):
-    """Remove a security key or passkey, after the password (the last second factor gone is
-    two-factor authentication turned off)."""
+    """Remove a security key or passkey, after the password; the last second factor takes a
+    code too (a recovery code, or the app's), since removing it turns two-factor off."""
     key = WebAuthnCredential.objects.filter(user=request.user, pk=key_id).first()
     if key is None:
         raise Http404("No such key")
-    form = PasswordForm(request.POST or None, user=request.user)
+    last = services.key_is_last_factor(user=request.user, key=key)
+    form = (TwoFactorOffForm if last else PasswordForm)(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.key_remove(user=request.user, key=key)
-        messages.success(request, f"{key.name} is removed.")
-        return redirect("security:settings")
+        try:
+            if last:
+                services.two_factor_removal_check(request.user)
+                services.two_factor_verify(user=request.user, code=form.cleaned_data["code"])
+            services.key_remove(user=request.user, key=key)
+        except ValidationError as error:
+            form.add_error("code" if error.code != "staff_required" else None, error)
+        else:
+            messages.success(request, f"{key.name} is removed.")
+            return redirect("security:settings")
     status = 422 if request.method == "POST" else 200
-    return render(request, "security/key_remove.html", {"key": key, "form": form}, status=status)
+    context = {"key": key, "form": form, "last": last}
+    return render(request, "security/key_remove.html", context, status=status)
 
 
 @sensitive_post_parameters("password")

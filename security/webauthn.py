@@ -62,11 +62,24 @@ class Helper(WebAuthnHelper):
         return device
 
 
+# Whose second step a key sign-in was begun for (None: a passkey alone). The library's ceremony
+# state asks for the key's own check of its user (PIN, fingerprint) only when no password came
+# first, so the sign-in must end for the same person it began for: else a second step begun for
+# one account, left to expire, could end as a passkey sign-in to another without that check.
+BEGUN_FOR = "security_key_sign_in_for"
+
+
+def _waiting_id(request) -> int | None:
+    found = _pending(request)
+    return found[0].pk if found is not None else None
+
+
 class SignInBegin(BeginCredentialAuthenticationView):
     def post(self, *args, **kwargs):
         # Each start keeps a challenge in a session, a new one for a visitor: limited per address
         # like logins, so a script cannot fill the session table.
         rate_limit_hit(scope="login", key=f"ip:{client_ip(self.request)}")
+        self.request.session[BEGUN_FOR] = _waiting_id(self.request)
         return super().post(*args, **kwargs)
 
     def get_user(self):
@@ -75,6 +88,15 @@ class SignInBegin(BeginCredentialAuthenticationView):
 
 
 class SignInComplete(CompleteCredentialAuthenticationView):
+    def post(self, *args, **kwargs):
+        begun_for = self.request.session.pop(BEGUN_FOR, "not begun")
+        if begun_for != _waiting_id(self.request):
+            self.request.session.pop("otp_webauthn_authentication_state", None)
+            raise exceptions.InvalidState(
+                detail="This sign-in took too long or changed. Start again from the login page."
+            )
+        return super().post(*args, **kwargs)
+
     def get_user(self):
         found = _pending(self.request)
         return found[0] if found is not None else None
@@ -103,12 +125,26 @@ class SignInComplete(CompleteCredentialAuthenticationView):
         return self.next_url or super().get_success_url()
 
 
-class RegisterComplete(CompleteCredentialRegistrationView):
+class PasswordFirst:
+    """Adding a key, like an authenticator app, needs the password typed lately."""
+
+    def check_can_register(self):
+        super().check_can_register()
+        if not services.password_recently_confirmed(self.request):
+            raise exceptions.NotVerified(
+                detail="Confirm your password on this page first, then add the key."
+            )
+
+
+class RegisterBegin(PasswordFirst, BeginCredentialRegistrationView):
+    pass
+
+
+class RegisterComplete(PasswordFirst, CompleteCredentialRegistrationView):
     def post(self, *args, **kwargs):
         first = not services.two_factor_enabled(self.request.user)
         response = super().post(*args, **kwargs)
         if first and response.status_code == 200:
-            self.request.session.pop(services.TWO_FACTOR_SETUP_OWED, None)
             codes = services.recovery_codes_replace(user=self.request.user)
             self.request.session[NEW_RECOVERY_CODES] = codes
             services.sessions_end_others(request=self.request)
@@ -117,11 +153,7 @@ class RegisterComplete(CompleteCredentialRegistrationView):
 
 app_name = "otp_webauthn"
 urlpatterns = [
-    path(
-        "registration/begin/",
-        BeginCredentialRegistrationView.as_view(),
-        name="credential-registration-begin",
-    ),
+    path("registration/begin/", RegisterBegin.as_view(), name="credential-registration-begin"),
     path(
         "registration/complete/",
         RegisterComplete.as_view(),

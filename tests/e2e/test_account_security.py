@@ -31,6 +31,14 @@ def sign_in_with_password(page, username: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def confirm_password(page) -> None:
+    """On /settings/security/: adding an app or a key takes the password first."""
+    form = page.locator("form", has_text="First confirm your password")
+    form.get_by_label("Password").fill(PASSWORD)
+    form.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Password confirmed")).to_be_visible()
+
+
 def test_turn_on_an_authenticator_app_and_sign_in_with_its_code(page, settings):
     # django-otp pauses after a wrong code (tested elsewhere); a person takes longer than that
     # to type the next one, this test does not.
@@ -38,6 +46,7 @@ def test_turn_on_an_authenticator_app_and_sign_in_with_its_code(page, settings):
     UserFactory(username="leo", display_name="Leo Brandt")
     log_in(page, "leo")
     page.goto(page.base_url + "/settings/security/")
+    confirm_password(page)
     page.get_by_role("button", name="Set up an authenticator app").click()
 
     expect(page.locator(".qr-code svg")).to_be_visible()
@@ -81,6 +90,7 @@ def test_register_a_passkey_then_sign_in_with_it_as_second_factor_and_alone(page
     cdp, authenticator = add_virtual_authenticator(page)
     log_in(page, "leo")
     page.goto(page.base_url + "/settings/security/")
+    confirm_password(page)
     page.get_by_role("button", name="Add a security key or passkey").click()
 
     # The first key turns two-factor authentication on and brings recovery codes, shown once.
@@ -112,6 +122,7 @@ def test_a_suspended_persons_passkey_does_not_sign_them_in(page):
     add_virtual_authenticator(page)
     log_in(page, "leo")
     page.goto(page.base_url + "/settings/security/")
+    confirm_password(page)
     page.get_by_role("button", name="Add a security key or passkey").click()
     expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     leo.suspended_at = timezone.now()

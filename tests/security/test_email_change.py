@@ -208,3 +208,40 @@ def test_the_page_is_for_signed_in_people(client):
 
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def test_a_new_password_voids_a_waiting_change_of_address(leo, leo_client):
+    ask(leo_client)  # by someone who knew the old password, say
+    link = link_in(mail.outbox[0])
+
+    leo_client.post(
+        "/settings/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a brand new passphrase 42",
+            "new_password2": "a brand new passphrase 42",
+        },
+    )
+
+    assert leo_client.post(link).status_code == 404
+    leo.refresh_from_db()
+    assert leo.email == "leo@example.com"
+
+
+def test_a_password_reset_voids_a_waiting_change_of_address(leo, leo_client, client):
+    ask(leo_client)
+    link = link_in(mail.outbox[0])
+    client.post("/accounts/password/reset/", {"email": "leo@example.com"})
+    reset = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[1].body)[1]
+    form = client.get(reset, follow=True)
+    client.post(
+        form.redirect_chain[-1][0],
+        {
+            "new_password1": "a brand new passphrase 42",
+            "new_password2": "a brand new passphrase 42",
+        },
+    )
+
+    assert Client().post(link).status_code == 404
+    leo.refresh_from_db()
+    assert leo.email == "leo@example.com"

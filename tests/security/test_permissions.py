@@ -136,6 +136,9 @@ ROUTES: dict[str, Route] = {
         {ANONYMOUS: LOGIN, SUSPENDED: LOGIN, **dict.fromkeys(SIGNED_IN, OK)},
     ),
     "security:settings": Route(lambda f: reverse("security:settings"), MEMBERS),
+    "security:password_confirm": Route(
+        lambda f: reverse("security:password_confirm"), POST_ONLY, OWN_WRITE
+    ),
     "security:totp_begin": Route(lambda f: reverse("security:totp_begin"), POST_ONLY, OWN_WRITE),
     # Without a setup begun, the page sends you back to the security settings.
     "security:totp_setup": Route(lambda f: reverse("security:totp_setup"), MEMBERS, OWN_WRITE),
@@ -156,26 +159,26 @@ ROUTES: dict[str, Route] = {
         lambda f: reverse("security:key_remove", args=[f.key.pk]), OWNER_ONLY, OWNER_ONLY
     ),
     # Security keys (django-otp-webauthn's JSON endpoints, POST only): registering needs a
-    # signed-in person (else a JSON refusal); signing in needs a ceremony begun first.
+    # signed-in person who typed their password lately (else a JSON refusal, 403, for all the
+    # walker's roles); signing in may be begun by anyone, and not completed without a ceremony
+    # begun (a JSON 400, "ok" to the walker: no page, no login).
     "otp_webauthn:credential-registration-begin": Route(
         lambda f: reverse("otp_webauthn:credential-registration-begin"),
-        {ANONYMOUS: DENIED, SUSPENDED: DENIED, **dict.fromkeys(SIGNED_IN, NOT_ALLOWED)},
-        dict.fromkeys(ROLES, ANY_BUT_ERROR),
+        dict.fromkeys(ROLES, DENIED),
+        dict.fromkeys(ROLES, DENIED),
     ),
     "otp_webauthn:credential-registration-complete": Route(
         lambda f: reverse("otp_webauthn:credential-registration-complete"),
-        {ANONYMOUS: DENIED, SUSPENDED: DENIED, **dict.fromkeys(SIGNED_IN, NOT_ALLOWED)},
-        dict.fromkeys(ROLES, ANY_BUT_ERROR),
+        dict.fromkeys(ROLES, DENIED),
+        dict.fromkeys(ROLES, DENIED),
     ),
     "otp_webauthn:credential-authentication-begin": Route(
-        lambda f: reverse("otp_webauthn:credential-authentication-begin"),
-        POST_ONLY,
-        dict.fromkeys(ROLES, ANY_BUT_ERROR),
+        lambda f: reverse("otp_webauthn:credential-authentication-begin"), POST_ONLY, OPEN_FORM
     ),
     "otp_webauthn:credential-authentication-complete": Route(
         lambda f: reverse("otp_webauthn:credential-authentication-complete"),
         POST_ONLY,
-        dict.fromkeys(ROLES, ANY_BUT_ERROR),
+        OPEN_FORM,
     ),
     "otp_webauthn:js-i18n-catalog": Route(
         lambda f: reverse("otp_webauthn:js-i18n-catalog"), PUBLIC
@@ -301,6 +304,9 @@ ROUTES: dict[str, Route] = {
         lambda f: reverse("moderation:report_user", args=[f.target.username]), MEMBERS, OWN_WRITE
     ),
     # The admin's login is the site's (two steps), whoever asks.
+    # The admin's password change is the site's own page, for everyone (which then asks a
+    # visitor to log in).
+    "admin/password_change/": Route(lambda f: "/admin/password_change/", PUBLIC, OPEN_FORM),
     "admin/login/": Route(
         lambda f: "/admin/login/?next=/admin/",
         dict.fromkeys(ROLES, LOGIN),

@@ -36,6 +36,7 @@ def sign_in(client, username="leo", password=PASSWORD):
 
 
 def turn_on(client, user) -> tuple[TOTPDevice, list[str]]:
+    client.post("/settings/security/confirm/", {"password": PASSWORD})
     client.post("/settings/security/totp/begin/")
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     page = client.post("/settings/security/totp/", {"code": code_for(device)})
@@ -55,6 +56,11 @@ def leo_client(leo):
 def test_setting_up_shows_a_qr_code_and_the_secret_and_is_on_only_after_a_right_code(
     leo, leo_client
 ):
+    # A session alone cannot add a way in: the password first.
+    refused = leo_client.post("/settings/security/totp/begin/", follow=True)
+    assert "Confirm your password first." in refused.content.decode()
+    assert not TOTPDevice.objects.filter(user=leo).exists()
+    leo_client.post("/settings/security/confirm/", {"password": PASSWORD})
     leo_client.post("/settings/security/totp/begin/")
     page = leo_client.get("/settings/security/totp/").content.decode()
     device = TOTPDevice.objects.get(user=leo)
@@ -268,3 +274,74 @@ def test_a_wrong_code_pauses_the_next_ones_for_a_moment(leo, leo_client, setting
     assert right.status_code == 422
     assert "Too many wrong codes in a row" in right.content.decode()
     assert not get_user(browser).is_authenticated
+
+
+def require_of_staff(person):
+    person.is_staff = True
+    person.save()
+    site = SiteSettings.load()
+    site.staff_two_factor_required = True
+    site.save()
+
+
+def test_staff_sessions_that_did_not_pass_the_second_factor_must_sign_in_again(leo, leo_client):
+    turn_on(leo_client, leo)
+    old_session = Client()
+    old_session.force_login(leo)  # a session from before, with no record and no second factor
+    require_of_staff(leo)
+
+    response = old_session.get("/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=/admin/")
+    assert not get_user(old_session).is_authenticated
+    assert leo_client.get("/admin/").status_code == 200  # this one passed it
+
+
+def test_staff_cannot_turn_it_off_while_the_site_requires_it(leo, leo_client):
+    _, codes = turn_on(leo_client, leo)
+    require_of_staff(leo)
+
+    response = leo_client.post("/settings/security/off/", {"password": PASSWORD, "code": codes[0]})
+
+    assert response.status_code == 422
+    assert "Staff must use two-factor authentication here" in response.content.decode()
+    assert TOTPDevice.objects.filter(user=leo, confirmed=True).exists()
+    assert RecoveryCodes.objects.get(user=leo).remaining == 10  # the code was not used up
+
+
+def test_password_confirmations_are_limited(leo, leo_client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "password_confirm": "3/15m"}
+    for _ in range(3):
+        assert (
+            leo_client.post("/settings/security/confirm/", {"password": "guess"}).status_code == 422
+        )
+
+    response = leo_client.post("/settings/security/confirm/", {"password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "security_password_confirmed" not in leo_client.session
+
+
+def test_pages_with_secrets_are_never_cached(leo, leo_client):
+    leo_client.post("/settings/security/confirm/", {"password": PASSWORD})
+    leo_client.post("/settings/security/totp/begin/")
+    setup = leo_client.get("/settings/security/totp/")
+    codes = leo_client.post(
+        "/settings/security/totp/", {"code": code_for(TOTPDevice.objects.get(user=leo))}
+    )
+
+    for response in (setup, codes, leo_client.get("/settings/security/")):
+        assert "no-store" in response["Cache-Control"]
+
+
+def test_the_admin_shows_no_authenticator_secret(leo, leo_client):
+    device, _ = turn_on(leo_client, leo)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+
+    assert device.key not in page
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 403
