@@ -2,9 +2,7 @@
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 
@@ -93,24 +91,10 @@ def user_approve(*, user: User) -> User:
     user.awaiting_approval = False
     user.save(update_fields=["awaiting_approval"])
     if user.email:
-        transaction.on_commit(lambda: _approval_email_send(user))
+        from accounts import tasks
+
+        tasks.approval_email_send.enqueue(user.pk)
     return user
-
-
-def _approval_email_send(user: User) -> None:
-    # The approval stands even if the mail server is down; the moderator sees the log line.
-    try:
-        send_mail(
-            subject=f"Your {settings.SITE_NAME} account is approved",
-            message=(
-                f"Hello {user.username},\n\nA moderator approved your account. "
-                "You can log in and start posting now.\n"
-            ),
-            from_email=None,
-            recipient_list=[user.email],
-        )
-    except Exception:
-        logger.exception("approval email to user %s failed", user.pk)
 
 
 @transaction.atomic

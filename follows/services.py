@@ -18,8 +18,8 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     """follower follows followee; following someone already followed changes nothing.
 
     Nobody follows themselves or a suspended or deactivated account (ValidationError). New follows
-    count against the "follow" rate limit, copy the followee's newest TIMELINE_BACKFILL visible
-    posts into the follower's timeline, and notify the followee.
+    count against the "follow" rate limit, notify the followee, and queue the copy of the
+    followee's newest TIMELINE_BACKFILL posts into the follower's timeline (`tasks.backfill`).
     """
     if follower.pk == followee.pk:
         raise ValidationError("You can't follow yourself.", code="self_follow")
@@ -36,34 +36,57 @@ def follow_create(*, follower: User, followee: User) -> Follow:
             follow = Follow.objects.create(follower=follower, followee=followee)
     except IntegrityError:
         return Follow.objects.get(follower=follower, followee=followee)
-    _timeline_backfill(owner=follower, author=followee)
     _notify_followed(follow)
+    from follows import tasks
+
+    tasks.backfill.enqueue(follower.pk, followee.pk)
     return follow
 
 
 @transaction.atomic
 def follow_delete(*, follower: User, followee: User) -> bool:
-    """follower stops following followee (True if they were following). Their posts, reposts
-    included, leave follower's home timeline at once."""
+    """follower stops following followee (True if they were following). Their posts leave
+    follower's home timeline in a task (`tasks.unfollow_clean`)."""
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
     if not deleted:
         return False
-    TimelineEntry.objects.filter(owner=follower, post__author=followee).delete()
     notification_withdraw(recipient=followee, actor=follower, kind="follow")
+    from follows import tasks
+
+    tasks.unfollow_clean.enqueue(follower.pk, followee.pk)
     return True
 
 
 def block_apply(*, blocker: User, blocked: User) -> None:
     """The follows side of a block (a receiver of accounts.signals.block_created, inside
     block_create's transaction): the follows between the two go both ways, with their
-    timeline rows and "followed you" notifications, and neither keeps the other's posts or
-    reposts of them in their stored home timeline."""
+    "followed you" notifications; a task (`tasks.block_clean`) takes each one's posts, and
+    reposts of them, out of the other's stored home timeline. Until then the timelines hide
+    them anyway: every read leaves out people blocked either way."""
     follow_delete(follower=blocker, followee=blocked)
     follow_delete(follower=blocked, followee=blocker)
-    for owner, author in ((blocker, blocked), (blocked, blocker)):
-        TimelineEntry.objects.filter(
-            Q(post__author=author) | Q(post__repost_of__author=author), owner=owner
-        ).delete()
+    from follows import tasks
+
+    tasks.block_clean.enqueue(blocker.pk, blocked.pk)
+
+
+def timelines_unfollow_clean(*, owner_id: int, author_id: int) -> int:
+    """Take `author_id`'s posts out of `owner_id`'s home timeline, unless the owner follows
+    them again by now. Returns the rows deleted."""
+    if Follow.objects.filter(follower_id=owner_id, followee_id=author_id).exists():
+        return 0
+    return TimelineEntry.objects.filter(owner_id=owner_id, post__author_id=author_id).delete()[0]
+
+
+def timelines_block_clean(*, blocker_id: int, blocked_id: int) -> int:
+    """Neither of the two keeps the other's posts, or reposts of them, in their home timeline.
+    Returns the rows deleted."""
+    deleted = 0
+    for owner, author in ((blocker_id, blocked_id), (blocked_id, blocker_id)):
+        deleted += TimelineEntry.objects.filter(
+            Q(post__author_id=author) | Q(post__repost_of__author_id=author), owner_id=owner
+        ).delete()[0]
+    return deleted
 
 
 def timeline_rebuild(*, owner: User) -> int:
@@ -104,14 +127,18 @@ def timelines_sweep() -> int:
     return owner_gone.delete()[0] + post_gone.delete()[0]
 
 
-def _timeline_backfill(*, owner: User, author: User) -> None:
+def timeline_backfill(*, owner_id: int, author_id: int) -> None:
+    """Copy `author_id`'s newest TIMELINE_BACKFILL posts into `owner_id`'s home timeline, if the
+    owner still follows them; rows already there are left alone."""
+    if not Follow.objects.filter(follower_id=owner_id, followee_id=author_id).exists():
+        return
     post_ids = (
-        Post.objects.filter(author=author, removed_at__isnull=True)
+        Post.objects.filter(author_id=author_id, removed_at__isnull=True)
         .order_by("-id")
         .values_list("id", flat=True)[: settings.TIMELINE_BACKFILL]
     )
     TimelineEntry.objects.bulk_create(
-        [TimelineEntry(owner=owner, post_id=post_id) for post_id in post_ids],
+        [TimelineEntry(owner_id=owner_id, post_id=post_id) for post_id in post_ids],
         ignore_conflicts=True,
     )
 
@@ -121,26 +148,63 @@ def _notify_followed(follow: Follow) -> None:
 
 
 def timeline_fan_out(*, post: Post) -> None:
-    """Write a new post (or repost) into its author's timeline and every follower's: one
-    INSERT ... SELECT. Called inside post_create's transaction (follows.receivers), so a post
-    and its timeline rows appear together. Then trims the timelines sampled for this post (see
-    follows.models)."""
+    """A new post (or repost) in timelines: its author's own at once (inside post_create's
+    transaction, via follows.receivers, so the author sees it on the next page), and every
+    follower's through `follows.tasks.fan_out`, FAN_OUT_BATCH followers a task, so that an
+    account with many followers never makes its post wait, nor holds a worker for long. With
+    the database queue the task is stored in the same transaction as the post."""
+    entries = TimelineEntry._meta.db_table
+    with connection.cursor() as cursor:
+        # The WHERE is required by SQLite before ON CONFLICT (parser ambiguity).
+        cursor.execute(
+            f"INSERT INTO {entries} (owner_id, post_id) "  # noqa: S608 (table names, not input)
+            f"SELECT %s, %s WHERE true ON CONFLICT DO NOTHING",
+            [post.author_id, post.pk],
+        )
+    timelines_trim(author_id=post.author_id, post_id=post.pk, followers=False)
+    from follows import tasks
+
+    tasks.fan_out.enqueue(post.pk, 0)
+
+
+def timeline_fan_out_batch(*, post_id: int, author_id: int, after: int) -> int | None:
+    """Write `post_id` into the timelines of `author_id`'s next FAN_OUT_BATCH followers, those
+    with ids above `after`: one INSERT ... SELECT, rows already there left alone (so running it
+    twice changes nothing). Then trims the batch's sampled timelines. Returns the last follower
+    id written, or None when there were no more."""
+    batch = settings.FAN_OUT_BATCH
+    follower_ids = list(
+        Follow.objects.filter(followee_id=author_id, follower_id__gt=after)
+        .order_by("follower_id")
+        .values_list("follower_id", flat=True)[:batch]
+    )
+    if not follower_ids:
+        return None
+    upto = follower_ids[-1]
     entries = TimelineEntry._meta.db_table
     follows = Follow._meta.db_table
     with connection.cursor() as cursor:
-        # The WHERE in the last SELECT is required by SQLite before ON CONFLICT (parser ambiguity).
         cursor.execute(
             f"INSERT INTO {entries} (owner_id, post_id) "  # noqa: S608 (table names, not input)
-            f"SELECT %s, %s UNION ALL "
-            f"SELECT follower_id, %s FROM {follows} WHERE followee_id = %s "
+            f"SELECT follower_id, %s FROM {follows} "
+            f"WHERE followee_id = %s AND follower_id > %s AND follower_id <= %s "
             f"ON CONFLICT DO NOTHING",
-            [post.author_id, post.pk, post.pk, post.author_id],
+            [post_id, author_id, after, upto],
         )
-    timelines_trim(author_id=post.author_id, post_id=post.pk)
+    timelines_trim(author_id=author_id, post_id=post_id, after=after, upto=upto)
+    return upto if len(follower_ids) == batch else None
 
 
-def timelines_trim(*, author_id: int, post_id: int) -> None:
-    """Cut the timelines sampled for this post (author and followers) to TIMELINE_MAX_ENTRIES.
+def timelines_trim(
+    *,
+    author_id: int,
+    post_id: int,
+    followers: bool = True,
+    after: int = 0,
+    upto: int | None = None,
+) -> None:
+    """Cut the timelines sampled for this post to TIMELINE_MAX_ENTRIES: the author's, or
+    (`followers`) those of the author's followers with ids in (after, upto].
 
     A timeline is sampled when (owner_id + post_id) is a multiple of TIMELINE_TRIM_EVERY, so each
     one is looked at about every TIMELINE_TRIM_EVERY new rows: trimming is batched instead of
@@ -151,6 +215,15 @@ def timelines_trim(*, author_id: int, post_id: int) -> None:
     every = max(1, settings.TIMELINE_TRIM_EVERY)
     entries = TimelineEntry._meta.db_table
     follows = Follow._meta.db_table
+    if followers:
+        owners = (
+            f"SELECT follower_id AS owner_id FROM {follows} WHERE followee_id = %s "  # noqa: S608
+            f"AND follower_id > %s AND follower_id <= %s AND (follower_id + %s) %% %s = 0"
+        )
+        params = [author_id, after, upto if upto is not None else 2**62, post_id, every]
+    else:
+        owners = "SELECT %s AS owner_id WHERE (%s + %s) %% %s = 0"
+        params = [author_id, author_id, post_id, every]
     # First each sampled owner's cutoff (the post id of their newest-but-`keep`th row, one index
     # probe each), then the rows below it by index range. Written as a join rather than a
     # correlated subquery per row, which PostgreSQL runs as a scan of every timeline row.
@@ -162,13 +235,9 @@ def timelines_trim(*, author_id: int, post_id: int) -> None:
             f"    SELECT owners.owner_id, ("
             f"      SELECT kept.post_id FROM {entries} kept WHERE kept.owner_id = owners.owner_id"
             f"      ORDER BY kept.post_id DESC LIMIT 1 OFFSET %s"
-            f"    ) AS cutoff FROM ("
-            f"      SELECT follower_id AS owner_id FROM {follows}"
-            f"      WHERE followee_id = %s AND (follower_id + %s) %% %s = 0"
-            f"      UNION ALL SELECT %s WHERE (%s + %s) %% %s = 0"
-            f"    ) owners"
+            f"    ) AS cutoff FROM ({owners}) owners"
             f"  ) cut JOIN {entries} old"
             f"  ON old.owner_id = cut.owner_id AND old.post_id < cut.cutoff"
             f")",
-            [keep - 1, author_id, post_id, every, author_id, author_id, post_id, every],
+            [keep - 1, *params],
         )

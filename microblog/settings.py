@@ -373,3 +373,5 @@ FEED_POLL_TOKEN_SECONDS = 24 * 60 * 60
 TIMELINE_MAX_ENTRIES = env_int("TIMELINE_MAX_ENTRIES", 800)
 TIMELINE_TRIM_EVERY = env_int("TIMELINE_TRIM_EVERY", 200)
 TIMELINE_BACKFILL = env_int("TIMELINE_BACKFILL", 200)
+# A post reaches its author's followers' timelines in background tasks of this many followers.
+FAN_OUT_BATCH = env_int("FAN_OUT_BATCH", 1000)

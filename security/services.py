@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp import devices_for_user
@@ -85,34 +86,48 @@ def login_failure_note(*, user: User) -> bool:
         return False
     if not cache.add(alert_key, 1, timeout=day):
         return False
-    try:
-        send_mail(
-            subject=f"Someone is trying to sign in to your {settings.SITE_NAME} account",
-            message=render_to_string(
-                "security/email/login_alert.txt",
-                {"user": user, "failures": failures, "site_name": settings.SITE_NAME},
-            ),
-            from_email=None,
-            recipient_list=[user.email],
-        )
-    except Exception:
-        logger.exception("login alert email to user %s failed", user.pk)
-        return False
+    from security import tasks
+
+    tasks.login_alert_send.enqueue(user.pk, failures)
     return True
 
 
+def login_alert_send(*, user_id: int, failures: int) -> None:
+    """The email of `login_failure_note` (run by a task)."""
+    user = User.objects.filter(pk=user_id).exclude(email="").first()
+    if user is None:
+        return
+    context = {"user": user, "failures": failures, "site_name": settings.SITE_NAME}
+    send_mail(
+        subject=f"Someone is trying to sign in to your {settings.SITE_NAME} account",
+        message=render_to_string("security/email/login_alert.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
 @counted("password_reset", per_address("address"))
-def password_reset_request(*, email: str, address: str, request=None, use_https=False) -> None:
-    """Email a password-reset link to the account with this address, if there is one (the page
-    says the same either way). Counts against the "password_reset" rate limit of the address the
-    request comes from. The link is built for the site `request` came to."""
+def password_reset_request(*, email: str, address: str, domain: str, use_https: bool) -> None:
+    """Queue the email of a password-reset link (`password_reset_send`) to the account with
+    this address, if there is one (the page says the same either way). Counts against the
+    "password_reset" rate limit of the address the request comes from. The link is built for
+    `domain`, the host the request came to."""
+    from security import tasks
+
+    tasks.password_reset_send.enqueue(email, domain, use_https)
+
+
+def password_reset_send(*, email: str, domain: str, use_https: bool) -> None:
+    """Email the reset link (run by a task): the token is made here, when the email goes, so
+    the queue never holds one."""
     form = PasswordResetForm({"email": email})
     if form.is_valid():
         form.save(
-            request=request,
+            domain_override=domain,
             use_https=use_https,
             email_template_name="security/email/password_reset.txt",
             subject_template_name="security/email/password_reset_subject.txt",
+            extra_email_context={"site_name": settings.SITE_NAME},
         )
 
 
@@ -421,10 +436,11 @@ def _email_taken(email: str, *, by_other_than: User) -> ValidationError | None:
 
 
 @counted("email_change", per_person("user"))
-def email_change_request(*, user: User, email: str, link_for) -> EmailChange:
-    """Ask to change `user`'s address to `email`: a link to confirm it goes to that address
-    (`link_for(token)` makes the link's full URL) and the account keeps its address until the
-    link is opened. Counts against the "email_change" limit: each request sends an email."""
+def email_change_request(*, user: User, email: str, site_url: str) -> EmailChange:
+    """Ask to change `user`'s address to `email`: a link to confirm it goes to that address (a
+    task, `email_change_link_send`; the link starts with `site_url`, the site as the request
+    reached it) and the account keeps its address until the link is opened. Counts against the
+    "email_change" limit: each request sends an email."""
     email = User.objects.normalize_email(email)
     if email.lower() == (user.email or "").lower():
         raise ValidationError("That is already your address.", code="same_email")
@@ -433,28 +449,32 @@ def email_change_request(*, user: User, email: str, link_for) -> EmailChange:
     change, _ = EmailChange.objects.update_or_create(
         user=user, defaults={"email": email, "requested_at": timezone.now()}
     )
+    from security import tasks
+
+    tasks.email_change_link_send.enqueue(user.pk, site_url)
+    return change
+
+
+def email_change_link_send(*, user_id: int, site_url: str) -> None:
+    """Email the confirmation link of `user_id`'s waiting change (run by a task; nothing when
+    the change was cancelled or done meanwhile). The token is made here, not queued."""
+    change = EmailChange.objects.select_related("user").filter(user_id=user_id).first()
+    if change is None:
+        return
+    path = reverse("security:email_confirm", args=[email_change_token(change)])
     context = {
-        "user": user,
-        "email": email,
-        "link": link_for(email_change_token(change)),
+        "user": change.user,
+        "email": change.email,
+        "link": site_url.rstrip("/") + path,
         "hours": settings.EMAIL_CHANGE_HOURS,
         "site_name": settings.SITE_NAME,
     }
-    try:
-        send_mail(
-            subject=f"Confirm your new email address on {settings.SITE_NAME}",
-            message=render_to_string("security/email/email_change_confirm.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
-    except Exception as error:
-        logger.exception("email-change link to user %s failed", user.pk)
-        change.delete()
-        raise ValidationError(
-            "The email to that address could not be sent. Check it, or try again later.",
-            code="send_failed",
-        ) from error
-    return change
+    send_mail(
+        subject=f"Confirm your new email address on {settings.SITE_NAME}",
+        message=render_to_string("security/email/email_change_confirm.txt", context),
+        from_email=None,
+        recipient_list=[change.email],
+    )
 
 
 def email_change_cancel(*, user: User) -> None:
@@ -476,14 +496,21 @@ def email_change_confirm(*, change: EmailChange) -> User:
             raise _email_taken(change.email, by_other_than=user) from None
         change.delete()
     if old:
-        context = {"user": user, "old": old, "new": user.email, "site_name": settings.SITE_NAME}
-        try:
-            send_mail(
-                subject=f"Your email address on {settings.SITE_NAME} was changed",
-                message=render_to_string("security/email/email_changed.txt", context),
-                from_email=None,
-                recipient_list=[old],
-            )
-        except Exception:
-            logger.exception("email-changed notice to user %s failed", user.pk)
+        from security import tasks
+
+        tasks.email_changed_send.enqueue(user.pk, old)
     return user
+
+
+def email_changed_send(*, user_id: int, old: str) -> None:
+    """Tell the old address the account's address changed (run by a task)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    context = {"user": user, "old": old, "new": user.email, "site_name": settings.SITE_NAME}
+    send_mail(
+        subject=f"Your email address on {settings.SITE_NAME} was changed",
+        message=render_to_string("security/email/email_changed.txt", context),
+        from_email=None,
+        recipient_list=[old],
+    )

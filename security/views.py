@@ -173,7 +173,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         services.password_reset_request(
             email=form.cleaned_data["email"],
             address=client_ip(self.request),
-            request=self.request,
+            domain=self.request.get_host(),
             use_https=self.request.is_secure(),
         )
         return HttpResponseRedirect(self.get_success_url())
@@ -408,9 +408,7 @@ def email_change(request):
             change = services.email_change_request(
                 user=request.user,
                 email=form.cleaned_data["email"],
-                link_for=lambda token: request.build_absolute_uri(
-                    reverse("security:email_confirm", args=[token])
-                ),
+                site_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             form.add_error("email", error)

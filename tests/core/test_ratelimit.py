@@ -184,7 +184,8 @@ def _limited_actions():
         "password_reset": lambda n: security.password_reset_request(
             email="actor@example.com",
             address="203.0.113.7",
-            request=RequestFactory().post("/accounts/password/reset/"),
+            domain="testserver",
+            use_https=False,
         ),
         "login": login,
     }

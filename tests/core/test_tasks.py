@@ -5,13 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from core import tasks as core_tasks
 from tests.factories import UserFactory
+from tests.queue import DATABASE_QUEUE, work_off
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +29,11 @@ def broken() -> None:
 
 @pytest.fixture(autouse=True)
 def _database_queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = DATABASE_QUEUE
     settings.TASK_MAX_ATTEMPTS = 3
     settings.TASK_RETRY_SECONDS = 10
     settings.TASK_TIMEOUT_SECONDS = 300
     cache.clear()
-
-
-def work_off() -> None:
-    """A worker runs what is due, then stops."""
-    call_command("worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
 
 
 def test_a_queued_task_waits_for_the_worker_then_runs():
