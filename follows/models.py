@@ -3,9 +3,11 @@
 Design of the home timeline ("fan-out on write", chosen from the measurements in the team's
 timeline study; its figures are in bench/README.md):
 
-- Every new post (reposts included) is written into the timelines of its author's followers, plus
-  the author's own, by ONE `INSERT ... SELECT` from follows (`follows.services.timeline_fan_out`),
-  inside post_create's transaction; its cost grows with the number of followers.
+- Every new post (reposts included) is written into its author's own timeline inside
+  post_create's transaction (`follows.services.timeline_fan_out`), and into the timelines of the
+  author's followers after the response, by background tasks of FAN_OUT_BATCH followers, one
+  `INSERT ... SELECT` from follows each (`follows.tasks.fan_out`): the post's request costs the
+  same whatever the number of followers.
 - Reading page 1 is "my newest 20 (+10 spare) TimelineEntry rows" (an index range scan on the unique
   (owner, post) index, read backwards), then "those posts by primary key" filtered by
   Post.objects.visible(). Two small queries whatever the number of followees or posts. It is never a
