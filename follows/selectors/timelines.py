@@ -1,8 +1,9 @@
 """Home, public and industry timelines, and the home page's poll for newer posts.
 
 The home timeline is read from the stored timeline (`TimelineEntry`, filled by
-`follows.services.timeline_fan_out` and `follows.tasks.fan_out`); see `follows.models` for the design. Page 1 and every later
-page inside the stored timeline is two queries whatever the number of followees or posts:
+`follows.services.timeline_fan_out` and `follows.tasks.fan_out`); see `follows.models` for the
+design. Page 1 and every later page inside the stored timeline is two queries whatever the
+number of followees or posts:
     1. SELECT post_id FROM follows_timelineentry WHERE owner_id = :me [AND post_id < :before]
        ORDER BY post_id DESC LIMIT 30            -- backward range scan of (owner_id, post_id)
     2. the card columns of those posts, by primary key, filtered by Post.objects.visible()
