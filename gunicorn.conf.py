@@ -5,6 +5,19 @@ own access log stays off; its error log goes to standard output as JSON too.
 """
 
 import os
+import tempfile
+
+# Each worker process counts its own requests for /metrics; set before the workers import the
+# Prometheus client, this folder holds their counts so that any worker can add them all up.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="microblog-metrics-")
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))

@@ -360,6 +360,10 @@ OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "security.webauthn"
 # How long the link that confirms a new email address works.
 EMAIL_CHANGE_HOURS = env_int("EMAIL_CHANGE_HOURS", 24)
 
+# Who may read the Prometheus metrics at /metrics (addresses or networks, comma-separated);
+# everyone else gets a 404.
+METRICS_ALLOWED = env_list("METRICS_ALLOWED", "127.0.0.1/32,::1/128")
+
 # Trust X-Forwarded-For for client addresses (rate limits) only behind a proxy that sets it.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 

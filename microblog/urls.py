@@ -3,12 +3,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from core import views
+from core import metrics, views
 from follows.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     # Browsers ask for /favicon.ico whatever the page links.
     path("favicon.ico", views.favicon),
     # The admin signs in through the site's own login, with its second step.

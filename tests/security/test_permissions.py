@@ -120,6 +120,9 @@ class Route:
 ROUTES: dict[str, Route] = {
     "home": Route(lambda f: "/", PUBLIC),
     "healthz": Route(lambda f: "/healthz", PUBLIC),
+    # The test client comes from 127.0.0.1, which METRICS_ALLOWED lets in by default
+    # (tests/core/test_metrics.py tries other addresses).
+    "metrics": Route(lambda f: "/metrics", PUBLIC),
     "favicon.ico": Route(lambda f: "/favicon.ico", PUBLIC),
     "media": Route(lambda f: f"/media/{f.avatar}", PUBLIC),
     "accounts:signup": Route(
