@@ -61,6 +61,8 @@ def psql(server_url: str, sql: str) -> None:
         ["psql", "-d", f"{server_url}/postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql],
         check=True,
         timeout=120,
+        # Without the server's NOTICE that a database to drop is not there.
+        env={**os.environ, "PGOPTIONS": "-c client_min_messages=warning"},
     )
 
 

@@ -32,8 +32,13 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 logger = logging.getLogger(__name__)
 
 WORKER_SEEN_KEY = "tasks:worker-seen"
-# How often a worker says it is alive, and looks for tasks whose worker died.
-HEARTBEAT_SECONDS = 15
+
+
+def heartbeat_seconds() -> float:
+    """How often a worker says it is alive and looks for tasks whose worker died: every 15 s,
+    or more often when TASK_TIMEOUT_SECONDS is short, so a dead worker's task waits little
+    beyond its timeout."""
+    return max(1.0, min(15.0, settings.TASK_TIMEOUT_SECONDS / 3))
 
 
 def queued_in_database() -> bool:
@@ -47,17 +52,19 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, settings.TASK_RETRY_SECONDS * 2 ** max(0, attempts - 1)))
 
 
-def retry_or_fail(result: DBTaskResult) -> bool:
-    """After a failed try: back to the queue, to run after its backoff, if attempts are left
-    (the error stays on the row, for the admin). Returns whether it will run again."""
+def retry_or_fail(result: DBTaskResult, *, backoff: bool = True) -> bool:
+    """After a failed try: back to the queue, to run after its backoff (or at once: a task whose
+    worker died did not fail), if attempts are left; the error stays on the row, for the admin.
+    Returns whether it will run again."""
     attempts = len(result.worker_ids)
     if attempts >= settings.TASK_MAX_ATTEMPTS:
         logger.error(
             "task %s (%s) failed for good after %d attempts", result.pk, result.task_name, attempts
         )
         return False
+    delay = retry_delay(attempts) if backoff else timedelta(0)
     result.status = TaskResultStatus.READY
-    result.run_after = timezone.now() + retry_delay(attempts)
+    result.run_after = timezone.now() + delay
     result.finished_at = None
     result.save(update_fields=["status", "run_after", "finished_at"])
     logger.warning(
@@ -66,7 +73,7 @@ def retry_or_fail(result: DBTaskResult) -> bool:
         result.task_name,
         attempts,
         settings.TASK_MAX_ATTEMPTS,
-        retry_delay(attempts),
+        delay,
     )
     return True
 
@@ -100,7 +107,7 @@ def stalled_take_up() -> int:
                 f"The worker running it stopped answering (no end after "
                 f"{settings.TASK_TIMEOUT_SECONDS} s): killed, or its machine lost.\n"
             )
-            if not retry_or_fail(result):
+            if not retry_or_fail(result, backoff=False):
                 result.status = TaskResultStatus.FAILED
                 result.finished_at = timezone.now()
                 result.save(
@@ -156,4 +163,4 @@ class Worker(LibraryWorker):
                 logger.exception("worker heartbeat failed; trying again")
             finally:
                 close_old_connections()
-            time.sleep(HEARTBEAT_SECONDS)
+            time.sleep(heartbeat_seconds())

@@ -95,3 +95,18 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"post {self.post_id} in {self.owner_id}'s timeline"
+
+
+class FanOut(models.Model):
+    """How far a post's fan-out has got: the highest follower id whose timeline has it. Written
+    in the same transaction as each batch and the queueing of the next, so a batch task run
+    again (its worker died after committing, before marking it done) sees its batch is written
+    and its successor queued, and stops: the chain of batches never forks. Rows older than a day
+    are deleted as new fan-outs finish."""
+
+    post_id = models.BigIntegerField(primary_key=True)
+    written_upto = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self):
+        return f"post {self.post_id}: followers up to {self.written_upto}"

@@ -2,28 +2,44 @@
 the worker). Each task is idempotent: timeline rows are unique, so running one again writes
 nothing twice."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.tasks import task
+from django.utils import timezone
 
 from follows import services
+from follows.models import FanOut
 from posts.models import Post
+
+# written_upto of a finished fan-out: above any follower id.
+_DONE = 2**62
 
 
 @task
 def fan_out(post_id: int, after: int) -> None:
     """Write a post into the home timelines of its author's followers with ids above `after`,
     one batch (FAN_OUT_BATCH) a task: each batch queues the next, in the same transaction, so a
-    big account's post is spread over many short tasks that several workers can share. A post
-    deleted or removed meanwhile goes nowhere."""
+    big account's post is spread over many short tasks. A post deleted or removed meanwhile goes
+    nowhere. The chain's progress (`FanOut`) is written with each batch: a batch run again after
+    it was written does nothing, so the chain never forks."""
     post = Post.objects.filter(pk=post_id, removed_at__isnull=True).only("author_id").first()
     if post is None:
         return
+    FanOut.objects.get_or_create(post_id=post_id)
     with transaction.atomic():
+        progress = FanOut.objects.select_for_update().get(post_id=post_id)
+        if progress.written_upto > after:
+            return  # written before; the next batch is queued already
         last = services.timeline_fan_out_batch(
             post_id=post_id, author_id=post.author_id, after=after
         )
+        progress.written_upto = last if last is not None else _DONE
+        progress.save(update_fields=["written_upto", "updated_at"])
         if last is not None:
             fan_out.enqueue(post_id, last)
+        else:
+            FanOut.objects.filter(updated_at__lt=timezone.now() - timedelta(days=1)).delete()
 
 
 @task

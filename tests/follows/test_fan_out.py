@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from follows import tasks
-from follows.models import TimelineEntry
+from follows.models import FanOut, TimelineEntry
 from follows.services import follow_create, follow_delete
 from posts import services as post_services
 from tests.factories import UserFactory
@@ -124,3 +124,17 @@ def test_an_unfollow_cleans_the_timeline_unless_followed_again(author):
 
     assert not TimelineEntry.objects.filter(owner=leo).exists()
     assert TimelineEntry.objects.filter(owner=ana).count() == 1
+
+
+def test_a_batch_run_again_after_it_was_written_does_not_fork_the_chain(author):
+    """A worker that dies after a batch committed, before marking its task done: the task runs
+    again, finds its batch written and its successor queued, and stops."""
+    post = post_services.post_create(author=author, text="New reel up")
+    tasks.fan_out.call(post.pk, 0)  # the batch commits; its task is still marked waiting
+
+    work_off()  # runs that task again, then the chain
+
+    assert len(holders(post)) == 26
+    fan_outs = DBTaskResult.objects.filter(task_path="follows.tasks.fan_out")
+    assert fan_outs.count() == 3  # the first (twice), the second and the third: no fork
+    assert FanOut.objects.get(post_id=post.pk).written_upto > author.followers.count()

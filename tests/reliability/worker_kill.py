@@ -1,0 +1,198 @@
+"""Worker drill: a worker killed with SIGKILL in the middle of a big fan-out loses nothing.
+
+Run with `python -m tests.reliability.worker_kill` (CI does, after the concurrency drill). On a
+PostgreSQL database it creates (and drops) on the shared cluster (CONCURRENCY_PG), one author
+gets WORKER_DRILL_FOLLOWERS followers (20,000) and posts; the post's fan-out is queued in tasks
+of FAN_OUT_BATCH followers. A worker process starts and, as soon as it is in the middle of a
+task, is killed with SIGKILL: its task stays marked running, its transaction is rolled back.
+A second worker starts; once the dead worker's task is older than TASK_TIMEOUT_SECONDS it takes
+it up again. The drill checks that every follower's timeline ends with the post exactly once,
+that no task failed, and prints what happened. Every wait is bounded.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from tests.reliability.db_fault import ROOT
+
+PG_SERVER = os.environ.get("CONCURRENCY_PG", "postgres://postgres@127.0.0.1:5432")
+FOLLOWERS = int(os.environ.get("WORKER_DRILL_FOLLOWERS", "20000"))
+BATCH = 2000
+TIMEOUT_SECONDS = 3  # how long a task may run before it is taken for lost
+DEADLINE = 180  # seconds, for any one wait
+
+SETUP = """
+from django.contrib.auth.hashers import make_password
+from accounts.models import User
+from follows.models import Follow
+from posts.services import post_create
+password = make_password(None)
+author = User.objects.create(username="author", email="author@example.com", password=password)
+followers = User.objects.bulk_create(
+    [User(username=f"f{{n}}", email=f"f{{n}}@example.com", password=password)
+     for n in range({followers})],
+    batch_size=2000,
+)
+Follow.objects.bulk_create(
+    [Follow(follower=person, followee=author) for person in followers], batch_size=2000
+)
+print(post_create(author=author, text="A post for twenty thousand timelines").pk)
+"""
+
+
+def psql(database: str, sql: str) -> str:
+    result = subprocess.run(
+        ["psql", f"{PG_SERVER}/{database}", "-Atc", sql], check=True, capture_output=True, text=True
+    )
+    return result.stdout.strip()
+
+
+def tasks_by_status(database: str) -> dict[str, int]:
+    rows = psql(
+        database,
+        "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status",
+    )
+    return {status: int(count) for status, count in (line.split("|") for line in rows.splitlines())}
+
+
+def wait_for(what: str, check, deadline: float = DEADLINE):
+    """Poll `check` (a database read) until it returns something true; bounded."""
+    give_up = time.monotonic() + deadline
+    while time.monotonic() < give_up:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.02)
+    raise SystemExit(f"worker drill: gave up waiting for {what}")
+
+
+def start_worker(env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "worker",
+            "--queue-name",
+            "*",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def main() -> int:
+    database = f"drill_worker_kill_{os.getpid()}"
+    psql("postgres", f"CREATE DATABASE {database}")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG_SERVER}/{database}",
+        "TASKS_BACKEND": "database",
+        "FAN_OUT_BATCH": str(BATCH),
+        "TASK_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
+        "LOG_LEVEL": "WARNING",
+    }
+    workers: list[subprocess.Popen] = []
+    try:
+        manage = [sys.executable, "manage.py"]
+        subprocess.run(
+            [*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+        started = time.monotonic()
+        setup = subprocess.run(
+            [*manage, "shell", "-c", SETUP.format(followers=FOLLOWERS)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        post_id = int(setup.stdout.strip().splitlines()[-1])
+        print(f"{FOLLOWERS:,} followers and the post stored in {time.monotonic() - started:.1f} s")
+
+        def rows() -> int:
+            return int(
+                psql(
+                    database,
+                    f"SELECT count(*) FROM follows_timelineentry WHERE post_id = {post_id}",
+                )
+            )
+
+        first = start_worker(env)
+        workers.append(first)
+        # Kill it in the middle of a task: one batch done, the next one running.
+        wait_for(
+            "the first worker to be inside a task",
+            lambda: (
+                tasks_by_status(database).get("SUCCESSFUL", 0) >= 1
+                and tasks_by_status(database).get("RUNNING", 0) >= 1
+            ),
+        )
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        killed_at = time.monotonic()
+        after_kill = tasks_by_status(database)
+        rows_after_kill = rows()
+        print(f"SIGKILL with tasks {after_kill}; the post is in {rows_after_kill:,} timelines")
+        interrupted = after_kill.get("RUNNING", 0)
+
+        workers.append(start_worker(env))
+        wait_for(
+            "the queue to empty",
+            lambda: (
+                set(tasks_by_status(database)) <= {"SUCCESSFUL", "FAILED"}
+                and rows() == FOLLOWERS + 1
+            ),
+        )
+        took = time.monotonic() - killed_at
+        final = tasks_by_status(database)
+        owners = int(
+            psql(
+                database,
+                "SELECT count(DISTINCT owner_id) FROM follows_timelineentry "
+                f"WHERE post_id = {post_id}",
+            )
+        )
+        attempts = psql(
+            database,
+            "SELECT max(jsonb_array_length(worker_ids)) FROM django_tasks_database_dbtaskresult",
+        )
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(timeout=15)
+        psql("postgres", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+    failures = []
+    if interrupted < 1:
+        failures.append("no task was running when the worker was killed")
+    if final.get("FAILED"):
+        failures.append(f"{final['FAILED']} tasks failed")
+    if owners != FOLLOWERS + 1 or rows_after_kill > FOLLOWERS + 1:
+        failures.append(f"the post is in {owners:,} distinct timelines, not {FOLLOWERS + 1:,}")
+    print()
+    print("| worker drill | |")
+    print("|---|---|")
+    print(f"| followers | {FOLLOWERS:,} ({BATCH:,} a task) |")
+    print(f"| tasks running when killed | {interrupted} |")
+    print(f"| timelines with the post at the kill | {rows_after_kill:,} |")
+    print(f"| tasks at the end | {final} |")
+    print(f"| most attempts of one task | {attempts} |")
+    print(f"| timelines with the post at the end | {owners:,} of {FOLLOWERS + 1:,}, once each |")
+    print(f"| from the kill to every timeline | {took:.1f} s (timeout {TIMEOUT_SECONDS} s) |")
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
