@@ -1,7 +1,8 @@
 """Load a small demo community: people in music, sound and post-production in four cities.
 
 The demo people follow each other through follows.services.follow_create, and their posts go
-through the post_created signal, so every demo home timeline is filled.
+through the post_created signal, so every demo home timeline is filled (by the task worker
+that `make run` starts beside the web server).
 """
 
 from django.core.management.base import BaseCommand
