@@ -5,18 +5,23 @@ own access log stays off; its error log goes to standard output as JSON too.
 """
 
 import os
+import shutil
 import tempfile
+from pathlib import Path
 
 # Each worker process counts its own requests for /metrics; set before the workers import the
-# Prometheus client, this folder holds their counts so that any worker can add them all up.
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+# Prometheus client, this folder holds their counts so that any worker can add them all up. It
+# starts empty (counts of an earlier run would be added in) and a folder made here goes at exit.
+_made_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _made_metrics_dir:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="microblog-metrics-")
+for _stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+    _stale.unlink()
 
 
-def child_exit(server, worker):
-    from prometheus_client import multiprocess
-
-    multiprocess.mark_process_dead(worker.pid)
+def on_exit(server):
+    if _made_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
 
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")

@@ -6,8 +6,8 @@ Under gunicorn every worker process counts its own requests; gunicorn.conf.py po
 PROMETHEUS_MULTIPROC_DIR at a fresh folder before the workers start, so that the client keeps the
 counts in files there and a scrape of any worker adds up all of them.
 
-Only addresses in METRICS_ALLOWED (loopback by default) may read /metrics; anyone else gets a
-404, as if it did not exist.
+Only addresses in METRICS_ALLOWED (nobody by default) may read /metrics; anyone else gets a 404,
+as if it did not exist.
 """
 
 import ipaddress
@@ -50,6 +50,10 @@ def request_count(*, method: str, route: str, status: int, seconds: float) -> No
 class QueueCollector:
     """The task queue as gauges, read when Prometheus scrapes (core.tasks.queue_status)."""
 
+    def describe(self):
+        # Nothing to read when registered (at import, before the database may be there).
+        return []
+
     def collect(self):
         try:
             queue = tasks.queue_status()
@@ -73,7 +77,7 @@ class QueueCollector:
             yield GaugeMetricFamily(name, documentation, value=value)
 
 
-_queue_registry = CollectorRegistry(auto_describe=True)
+_queue_registry = CollectorRegistry()
 _queue_registry.register(QueueCollector())
 
 

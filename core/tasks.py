@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections, transaction
+from django.db import DatabaseError, close_old_connections, transaction
 from django.tasks import TaskResultStatus, task_backends
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker as LibraryWorker
@@ -89,17 +89,27 @@ def retry_now(results) -> int:
     )
 
 
+def _alive_key(worker_id: str) -> str:
+    return f"tasks:worker:{worker_id}"
+
+
 def stalled_take_up() -> int:
-    """Tasks still marked running after TASK_TIMEOUT_SECONDS: their worker is gone (killed, its
-    machine lost). Each goes back to the queue, or fails for good once out of attempts. Returns
-    how many were found."""
+    """Tasks still marked running after TASK_TIMEOUT_SECONDS whose worker has not said it is
+    alive for as long: killed, or its machine lost. (A slow task of a live worker is left to
+    it: its worker's heartbeat goes on.) Each goes back to the queue, or fails for good once out
+    of attempts. Returns how many were found."""
     cutoff = timezone.now() - timedelta(seconds=settings.TASK_TIMEOUT_SECONDS)
     found = 0
     with transaction.atomic():
-        stalled = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
+        running = DBTaskResult.objects.select_for_update(skip_locked=True).filter(
             status=TaskResultStatus.RUNNING, started_at__lt=cutoff
         )
-        for result in stalled:
+        running = list(running)
+        beats = cache.get_many([_alive_key(r.worker_ids[-1]) for r in running if r.worker_ids])
+        for result in running:
+            beat = beats.get(_alive_key(result.worker_ids[-1])) if result.worker_ids else None
+            if beat is not None and time.time() - beat < settings.TASK_TIMEOUT_SECONDS:
+                continue  # its worker is alive: a slow task, not a lost one
             found += 1
             logger.warning("task %s (%s) stalled: its worker is gone", result.pk, result.task_name)
             result.exception_class_path = "core.tasks.WorkerLost"
@@ -122,7 +132,11 @@ def queue_status() -> dict:
     """For /healthz and the metrics: how many tasks wait to run now, how long the oldest has
     waited (seconds), how many failed for good, and when a worker was last seen (seconds ago,
     None if never or long ago)."""
-    seen = cache.get(WORKER_SEEN_KEY)
+    try:
+        seen = cache.get(WORKER_SEEN_KEY)
+    except Exception:  # the cache (Redis) is down: the queue can still be reported
+        logger.warning("the cache did not answer; no worker heartbeat to report")
+        seen = None
     seen_ago = round(time.time() - seen, 1) if seen is not None else None
     if not queued_in_database():
         return {"waiting": 0, "oldest_seconds": 0, "failed": 0, "worker_seen_seconds": seen_ago}
@@ -141,13 +155,25 @@ def worker_id_new() -> str:
 
 
 class Worker(LibraryWorker):
-    """django-tasks-db's worker, with retries and a heartbeat thread that also takes up the
-    tasks of dead workers."""
+    """django-tasks-db's worker, with retries, a heartbeat thread that also takes up the tasks
+    of dead workers, and patience with the database: it waits for it to come back rather than
+    exit (`make serve` runs it beside the web server, which a worker's exit would stop)."""
 
     def run(self) -> None:
         beat = threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True)
         beat.start()
-        super().run()
+        try:
+            while self.running:
+                try:
+                    super().run()
+                    return
+                except DatabaseError:
+                    logger.exception("the database failed the worker; trying again in 5 s")
+                    close_old_connections()
+                    time.sleep(5)
+        finally:
+            self.running = False  # ends the heartbeat
+            beat.join(timeout=heartbeat_seconds() + 5)
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         super().run_task(db_task_result)
@@ -157,10 +183,16 @@ class Worker(LibraryWorker):
     def _heartbeat(self) -> None:
         while self.running:
             try:
-                cache.set(WORKER_SEEN_KEY, time.time(), timeout=3600)
+                now = time.time()
+                cache.set_many(
+                    {WORKER_SEEN_KEY: now, _alive_key(self.worker_id): now}, timeout=3600
+                )
                 stalled_take_up()
             except Exception:
                 logger.exception("worker heartbeat failed; trying again")
             finally:
                 close_old_connections()
-            time.sleep(heartbeat_seconds())
+            # Sleep in short steps, so that a worker stopping is not held up by its heartbeat.
+            wake = time.monotonic() + heartbeat_seconds()
+            while self.running and time.monotonic() < wake:
+                time.sleep(0.1)

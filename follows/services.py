@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.models import User
+from accounts.models import Block, User
 from accounts.services import block_check
 from core.ratelimit import rate_limit_hit
 from follows.models import Follow, TimelineEntry
@@ -79,8 +79,11 @@ def timelines_unfollow_clean(*, owner_id: int, author_id: int) -> int:
 
 
 def timelines_block_clean(*, blocker_id: int, blocked_id: int) -> int:
-    """Neither of the two keeps the other's posts, or reposts of them, in their home timeline.
+    """Neither of the two keeps the other's posts, or reposts of them, in their home timeline,
+    while the block stands (run late, after an unblock and new follows, it must not undo them).
     Returns the rows deleted."""
+    if not Block.objects.filter(blocker_id=blocker_id, blocked_id=blocked_id).exists():
+        return 0
     deleted = 0
     for owner, author in ((blocker_id, blocked_id), (blocked_id, blocker_id)):
         deleted += TimelineEntry.objects.filter(

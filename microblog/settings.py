@@ -210,7 +210,7 @@ TASKS = {
         }[TASKS_BACKEND],
     }
 }
-TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 10)
 TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 10)
 TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 300)
 
@@ -360,9 +360,10 @@ OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "security.webauthn"
 # How long the link that confirms a new email address works.
 EMAIL_CHANGE_HOURS = env_int("EMAIL_CHANGE_HOURS", 24)
 
-# Who may read the Prometheus metrics at /metrics (addresses or networks, comma-separated);
-# everyone else gets a 404.
-METRICS_ALLOWED = env_list("METRICS_ALLOWED", "127.0.0.1/32,::1/128")
+# Who may read the Prometheus metrics at /metrics (addresses or networks, comma-separated, as
+# client_ip sees them); everyone else gets a 404. Nobody by default: behind a proxy on the same
+# machine every visitor would look like 127.0.0.1.
+METRICS_ALLOWED = env_list("METRICS_ALLOWED", "")
 
 # Trust X-Forwarded-For for client addresses (rate limits) only behind a proxy that sets it.
 USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)

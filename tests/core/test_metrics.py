@@ -23,6 +23,17 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _prometheus_here(settings):
+    settings.METRICS_ALLOWED = ["127.0.0.1/32"]  # the test client's address
+
+
+def test_nobody_may_read_it_unless_configured(client, settings):
+    settings.METRICS_ALLOWED = []
+
+    assert client.get("/metrics").status_code == 404
+
+
 def samples(text: str) -> dict:
     """{(name, frozenset(labels)): value} of a scrape, as Prometheus would read it."""
     return {
@@ -108,6 +119,7 @@ def test_under_gunicorn_every_workers_requests_are_added_up(tmp_path):
         "DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "LOG_LEVEL": "WARNING",
+        "METRICS_ALLOWED": "127.0.0.1/32",
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     subprocess.run(

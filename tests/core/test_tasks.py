@@ -174,3 +174,21 @@ def test_the_worker_refuses_to_start_without_a_queue(settings):
 
     with pytest.raises(Exception, match="not a database backend"):
         work_off()
+
+
+def test_a_slow_task_of_a_live_worker_is_left_to_it():
+    row = claimed_long_ago(note.enqueue("slow"), attempts=1)
+    cache.set(f"tasks:worker:{row.worker_ids[-1]}", timezone.now().timestamp())  # its heartbeat
+
+    assert core_tasks.stalled_take_up() == 0
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.RUNNING
+
+
+def test_a_worker_in_batch_mode_leaves_no_heartbeat_behind():
+    import threading
+
+    before = sum(thread.name == "heartbeat" for thread in threading.enumerate())
+    work_off()
+
+    assert sum(thread.name == "heartbeat" for thread in threading.enumerate()) == before

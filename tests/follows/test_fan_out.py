@@ -2,6 +2,8 @@
 and a real worker: the author's own timeline at once, every follower exactly once, nothing for a
 post removed or a follow ended meanwhile, and every batch safe to run twice."""
 
+from datetime import timedelta
+
 import pytest
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -138,3 +140,24 @@ def test_a_batch_run_again_after_it_was_written_does_not_fork_the_chain(author):
     fan_outs = DBTaskResult.objects.filter(task_path="follows.tasks.fan_out")
     assert fan_outs.count() == 3  # the first (twice), the second and the third: no fork
     assert FanOut.objects.get(post_id=post.pk).written_upto > author.followers.count()
+
+
+def test_a_block_cleanup_run_after_an_unblock_undoes_nothing(author):
+    from accounts.services import block_create, block_delete
+
+    post_services.post_create(author=author, text="A post")
+    leo = UserFactory(username="leo")
+    follow_create(follower=leo, followee=author)
+    work_off()
+    block_create(blocker=leo, blocked=author)
+    cleanup = DBTaskResult.objects.get(task_path="follows.tasks.block_clean")
+    DBTaskResult.objects.filter(pk=cleanup.pk).update(run_after=timezone.now() + timedelta(hours=1))
+    block_delete(blocker=leo, blocked=author)
+    follow_create(follower=leo, followee=author)
+    work_off()  # the backfill
+    assert TimelineEntry.objects.filter(owner=leo).count() == 1
+
+    DBTaskResult.objects.filter(pk=cleanup.pk).update(run_after=timezone.now())
+    work_off()  # the late cleanup
+
+    assert TimelineEntry.objects.filter(owner=leo).count() == 1

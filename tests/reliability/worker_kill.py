@@ -179,6 +179,11 @@ def main() -> int:
         failures.append(f"{final['FAILED']} tasks failed")
     if owners != FOLLOWERS + 1 or rows_after_kill > FOLLOWERS + 1:
         failures.append(f"the post is in {owners:,} distinct timelines, not {FOLLOWERS + 1:,}")
+    # One task per batch and one that finds no more: a batch written twice would have forked
+    # the chain into more.
+    chain = -(-FOLLOWERS // BATCH) + (1 if FOLLOWERS % BATCH == 0 else 0)
+    if sum(final.values()) != chain:
+        failures.append(f"{sum(final.values())} fan-out tasks ran, not {chain}: the chain forked")
     print()
     print("| worker drill | |")
     print("|---|---|")

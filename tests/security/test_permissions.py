@@ -120,9 +120,8 @@ class Route:
 ROUTES: dict[str, Route] = {
     "home": Route(lambda f: "/", PUBLIC),
     "healthz": Route(lambda f: "/healthz", PUBLIC),
-    # The test client comes from 127.0.0.1, which METRICS_ALLOWED lets in by default
-    # (tests/core/test_metrics.py tries other addresses).
-    "metrics": Route(lambda f: "/metrics", PUBLIC),
+    # Nobody may read the metrics unless METRICS_ALLOWED says so (tests/core/test_metrics.py).
+    "metrics": Route(lambda f: "/metrics", dict.fromkeys(ROLES, DENIED)),
     "favicon.ico": Route(lambda f: "/favicon.ico", PUBLIC),
     "media": Route(lambda f: f"/media/{f.avatar}", PUBLIC),
     "accounts:signup": Route(
