@@ -108,6 +108,11 @@ def run(command, **kwargs):
     return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
 
 
+def manage(env: dict, *arguments: str) -> str:
+    """`manage.py <arguments>` for the site under test (its settings in `env`); its output."""
+    return run([sys.executable, "manage.py", *arguments], cwd=ROOT, env=env).stdout
+
+
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="db-fault-"))
     shutil.chown(workdir, "postgres") if os.geteuid() == 0 else None

@@ -35,7 +35,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.reliability.db_fault import ROOT, Site
+from tests.reliability.db_fault import ROOT, Site, manage
 
 PG_SERVER = os.environ.get("CONCURRENCY_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("TWO_NODES_REDIS", "redis://127.0.0.1:6379/7")
@@ -187,29 +187,19 @@ def main() -> int:
         },
         "RATE_LIMIT_PASSWORD_RESET": "3/1h",
     }
-    manage = [sys.executable, "manage.py"]
     nodes: list[subprocess.Popen] = []
     worker = None
     tally: Counter = Counter()
     lock = threading.Lock()
     failures: list[str] = []
     try:
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-            subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
         setup = SETUP.format(target=TARGET, password=PASSWORD, clients=CLIENTS)
-        post_id = int(
-            subprocess.run(
-                [*manage, "shell", "-c", setup],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout.split()[-1]
-        )
+        post_id = int(manage(env, "shell", "-c", setup).split()[-1])
         nodes = [start_node(env, port, workdir / f"node-{port}.log") for port in PORTS]
         worker = subprocess.Popen(
-            [*manage, "worker", "--queue-name", "*", "--no-reload", "--interval", "0.2"],
+            [sys.executable, "manage.py", "worker", "--queue-name", "*", "--no-reload"],
             cwd=ROOT,
             env=env,
             stdout=(workdir / "worker.log").open("w"),

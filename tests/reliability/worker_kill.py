@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from tests.reliability.db_fault import ROOT
+from tests.reliability.db_fault import ROOT, manage
 
 PG_SERVER = os.environ.get("CONCURRENCY_PG", "postgres://postgres@127.0.0.1:5432")
 FOLLOWERS = int(os.environ.get("WORKER_DRILL_FOLLOWERS", "20000"))
@@ -102,20 +102,10 @@ def main() -> int:
     }
     workers: list[subprocess.Popen] = []
     try:
-        manage = [sys.executable, "manage.py"]
-        subprocess.run(
-            [*manage, "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
-        )
+        manage(env, "migrate", "--noinput")
         started = time.monotonic()
-        setup = subprocess.run(
-            [*manage, "shell", "-c", SETUP.format(followers=FOLLOWERS)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        post_id = int(setup.stdout.strip().splitlines()[-1])
+        setup = manage(env, "shell", "-c", SETUP.format(followers=FOLLOWERS))
+        post_id = int(setup.strip().splitlines()[-1])
         print(f"{FOLLOWERS:,} followers and the post stored in {time.monotonic() - started:.1f} s")
 
         def rows() -> int:
