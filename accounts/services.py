@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from accounts import avatars
+from accounts import avatars, tasks
 from accounts.models import Block, Invite, Mute, RegistrationMode, SiteSettings, User
 from accounts.signals import block_created, user_deleting
 from core.db import get_or_create
@@ -91,8 +91,6 @@ def user_approve(*, user: User) -> User:
     user.awaiting_approval = False
     user.save(update_fields=["awaiting_approval"])
     if user.email:
-        from accounts import tasks
-
         tasks.approval_email_send.enqueue(user.pk)
     return user
 

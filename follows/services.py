@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.models import Block, User
 from accounts.services import block_check
 from core.ratelimit import rate_limit_hit
+from follows import tasks
 from follows.models import Follow, TimelineEntry
 from posts.models import Post
 from posts.services import notification_create, notification_withdraw
@@ -37,8 +38,6 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     except IntegrityError:
         return Follow.objects.get(follower=follower, followee=followee)
     _notify_followed(follow)
-    from follows import tasks
-
     tasks.backfill.enqueue(follower.pk, followee.pk)
     return follow
 
@@ -51,8 +50,6 @@ def follow_delete(*, follower: User, followee: User) -> bool:
     if not deleted:
         return False
     notification_withdraw(recipient=followee, actor=follower, kind="follow")
-    from follows import tasks
-
     tasks.unfollow_clean.enqueue(follower.pk, followee.pk)
     return True
 
@@ -65,8 +62,6 @@ def block_apply(*, blocker: User, blocked: User) -> None:
     them anyway: every read leaves out people blocked either way."""
     follow_delete(follower=blocker, followee=blocked)
     follow_delete(follower=blocked, followee=blocker)
-    from follows import tasks
-
     tasks.block_clean.enqueue(blocker.pk, blocked.pk)
 
 
@@ -165,8 +160,6 @@ def timeline_fan_out(*, post: Post) -> None:
             [post.author_id, post.pk],
         )
     timelines_trim(author_id=post.author_id, post_id=post.pk, followers=False)
-    from follows import tasks
-
     tasks.fan_out.enqueue(post.pk, 0)
 
 

@@ -23,6 +23,7 @@ from ua_parser import parse as ua_parse
 
 from accounts.models import SiteSettings, User
 from core.ratelimit import counted, per_address, per_person
+from security import tasks
 from security.models import (
     RECOVERY_CODE_COUNT,
     EmailChange,
@@ -86,8 +87,6 @@ def login_failure_note(*, user: User) -> bool:
         return False
     if not cache.add(alert_key, 1, timeout=day):
         return False
-    from security import tasks
-
     tasks.login_alert_send.enqueue(user.pk, failures)
     return True
 
@@ -112,8 +111,6 @@ def password_reset_request(*, email: str, address: str, domain: str, use_https: 
     this address, if there is one (the page says the same either way). Counts against the
     "password_reset" rate limit of the address the request comes from. The link is built for
     `domain`, the host the request came to."""
-    from security import tasks
-
     tasks.password_reset_send.enqueue(email, domain, use_https)
 
 
@@ -449,8 +446,6 @@ def email_change_request(*, user: User, email: str, site_url: str) -> EmailChang
     change, _ = EmailChange.objects.update_or_create(
         user=user, defaults={"email": email, "requested_at": timezone.now()}
     )
-    from security import tasks
-
     tasks.email_change_link_send.enqueue(user.pk, site_url)
     return change
 
@@ -496,8 +491,6 @@ def email_change_confirm(*, change: EmailChange) -> User:
             raise _email_taken(change.email, by_other_than=user) from None
         change.delete()
     if old:
-        from security import tasks
-
         tasks.email_changed_send.enqueue(user.pk, old)
     return user
 
