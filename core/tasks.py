@@ -160,6 +160,12 @@ class Worker(LibraryWorker):
     exit (`make serve` runs it beside the web server, which a worker's exit would stop)."""
 
     def run(self) -> None:
+        if self.batch:
+            # Run once (by a person, a cron job or a test): one heartbeat, in this thread, which
+            # also takes up dead workers' tasks; then what is due.
+            self._beat()
+            super().run()
+            return
         beat = threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True)
         beat.start()
         try:
@@ -180,14 +186,16 @@ class Worker(LibraryWorker):
         if db_task_result.status == TaskResultStatus.FAILED:
             retry_or_fail(db_task_result)
 
+    def _beat(self) -> None:
+        """Say this worker is alive, and take up the tasks of workers that are not."""
+        now = time.time()
+        cache.set_many({WORKER_SEEN_KEY: now, _alive_key(self.worker_id): now}, timeout=3600)
+        stalled_take_up()
+
     def _heartbeat(self) -> None:
         while self.running:
             try:
-                now = time.time()
-                cache.set_many(
-                    {WORKER_SEEN_KEY: now, _alive_key(self.worker_id): now}, timeout=3600
-                )
-                stalled_take_up()
+                self._beat()
             except Exception:
                 logger.exception("worker heartbeat failed; trying again")
             finally:

@@ -16,7 +16,9 @@ from posts import services as post_services
 from tests.factories import UserFactory
 from tests.queue import DATABASE_QUEUE, work_off
 
-pytestmark = pytest.mark.django_db
+# Committed for real: the worker, as in production, closes a connection left in a transaction,
+# which would end a test's own.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
