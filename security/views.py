@@ -370,7 +370,7 @@ def sessions_logout_others(request):
     return redirect("security:settings")
 
 
-@sensitive_post_parameters("password")
+@sensitive_post_parameters("password", "code")
 @require_http_methods(["GET", "POST"])
 @login_required
 def key_remove(request, key_id):
