@@ -35,6 +35,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from tests.reliability.concurrency import PASSWORD, RATE_LIMITS, SETUP, TARGET
 from tests.reliability.db_fault import ROOT, Site, manage
 
 PG_SERVER = os.environ.get("CONCURRENCY_PG", "postgres://postgres@127.0.0.1:5432")
@@ -42,18 +43,6 @@ REDIS = os.environ.get("TWO_NODES_REDIS", "redis://127.0.0.1:6379/7")
 CLIENTS = int(os.environ.get("TWO_NODES_CLIENTS", "30"))
 SECONDS = float(os.environ.get("TWO_NODES_SECONDS", "30"))
 PORTS = (18781, 18782)
-PASSWORD = "two-nodes-drill-password-42"
-TARGET = "target"
-
-SETUP = """
-from accounts.models import User
-from posts.services import post_create
-target = User.objects.create_user({target!r}, "target@example.com", {password!r})
-post = post_create(author=target, text="Like this from either node.")
-for n in range({clients}):
-    User.objects.create_user(f"person{{n:02d}}", f"person{{n:02d}}@example.com", {password!r})
-print(post.pk)
-"""
 
 
 class Person(Site):
@@ -181,11 +170,8 @@ def main() -> int:
         "STATIC_ROOT": str(workdir / "static"),
         "LOG_LEVEL": "WARNING",
         "FAN_OUT_BATCH": "10",
-        **{
-            f"RATE_LIMIT_{name}": "1000000/1h"
-            for name in ("POST", "FOLLOW", "LIKE", "LOGIN", "SIGNUP", "REPORT")
-        },
-        "RATE_LIMIT_PASSWORD_RESET": "3/1h",
+        **RATE_LIMITS,
+        "RATE_LIMIT_PASSWORD_RESET": "3/1h",  # tried from both nodes
     }
     nodes: list[subprocess.Popen] = []
     worker = None
@@ -226,7 +212,7 @@ def main() -> int:
         if resets != [302, 302, 302, 429]:
             failures.append(f"password resets from both nodes answered {resets}")
 
-        people = [Person(bases, f"person{n:02d}", tally, lock) for n in range(CLIENTS)]
+        people = [Person(bases, f"client{n:02d}", tally, lock) for n in range(CLIENTS)]
         for person in people:
             person.log_in()
         stop = threading.Event()
