@@ -11,6 +11,7 @@ from accounts.models import Block, Invite, Mute, RegistrationMode, SiteSettings,
 from accounts.signals import block_created, user_deleting
 from core.db import get_or_create
 from core.ratelimit import counted, per_address, rate_limit_hit
+from core.tasks import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def user_approve(*, user: User) -> User:
     user.awaiting_approval = False
     user.save(update_fields=["awaiting_approval"])
     if user.email:
-        tasks.approval_email_send.enqueue(user.pk)
+        enqueue(tasks.approval_email_send, user.pk)
     return user
 
 

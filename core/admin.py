@@ -1,10 +1,15 @@
 """What the apps' admins share."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.core import checks
+from django.tasks import task_backends
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
+from django_tasks_redis.admin import RedisTaskAdmin
+from django_tasks_redis.models import RedisTask
+from django_tasks_redis.utils import deserialize_json
 
 from core import tasks
 
@@ -115,3 +120,60 @@ class TaskAdmin(DBTaskResultAdmin):
 
 admin.site.unregister(DBTaskResult)
 admin.site.register(DBTaskResult, TaskAdmin)
+
+
+class QueuedTaskAdmin(RedisTaskAdmin):
+    """django-tasks-redis's list of the tasks queued in Redis (shown only when that is the
+    queue), with each one's attempts and last error, and an action to queue failed ones again
+    (the library's own runs them inside the admin's request, which is the worker's job)."""
+
+    list_display = (
+        "task_path_short",
+        "status_badge",
+        "attempts",
+        "error",
+        "get_enqueued_at",
+        "get_queue_name",
+        "id_short",
+    )
+    actions = ["retry", "delete_selected_tasks"]
+
+    def has_module_permission(self, request):
+        return tasks.queued_in_redis() and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return tasks.queued_in_redis() and super().has_view_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return tasks.queued_in_redis() and super().has_delete_permission(request, obj)
+
+    def has_retry_permission(self, request) -> bool:
+        return tasks.queued_in_redis() and self.has_run_permission(request)
+
+    @staticmethod
+    def _errors(obj) -> list:
+        return deserialize_json(obj.errors_json or "[]") or []
+
+    @admin.display(description="attempts")
+    def attempts(self, obj) -> int:
+        return len(self._errors(obj)) + (obj.status == "SUCCESSFUL")
+
+    @admin.display(description="error")
+    def error(self, obj) -> str:
+        errors = self._errors(obj)
+        return errors[-1]["exception_class_path"].rsplit(".", 1)[-1] if errors else ""
+
+    @admin.action(permissions=["retry"], description="Retry the selected failed tasks")
+    def retry(self, request, queryset):
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        retried = tasks.redis_retry_now(task_backends["default"], selected)
+        self.message_user(
+            request,
+            f"{retried} task{'s' if retried != 1 else ''} queued again"
+            + ("" if retried == len(selected) else " (only failed tasks are retried)."),
+            messages.SUCCESS,
+        )
+
+
+admin.site.unregister(RedisTask)
+admin.site.register(RedisTask, QueuedTaskAdmin)

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.models import Block, User
 from accounts.services import block_check
 from core.ratelimit import rate_limit_hit
+from core.tasks import enqueue
 from follows import tasks
 from follows.models import Follow, TimelineEntry
 from posts.models import Post
@@ -38,7 +39,7 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     except IntegrityError:
         return Follow.objects.get(follower=follower, followee=followee)
     _notify_followed(follow)
-    tasks.backfill.enqueue(follower.pk, followee.pk)
+    enqueue(tasks.backfill, follower.pk, followee.pk)
     return follow
 
 
@@ -50,7 +51,7 @@ def follow_delete(*, follower: User, followee: User) -> bool:
     if not deleted:
         return False
     notification_withdraw(recipient=followee, actor=follower, kind="follow")
-    tasks.unfollow_clean.enqueue(follower.pk, followee.pk)
+    enqueue(tasks.unfollow_clean, follower.pk, followee.pk)
     return True
 
 
@@ -62,7 +63,7 @@ def block_apply(*, blocker: User, blocked: User) -> None:
     them anyway: every read leaves out people blocked either way."""
     follow_delete(follower=blocker, followee=blocked)
     follow_delete(follower=blocked, followee=blocker)
-    tasks.block_clean.enqueue(blocker.pk, blocked.pk)
+    enqueue(tasks.block_clean, blocker.pk, blocked.pk)
 
 
 def timelines_unfollow_clean(*, owner_id: int, author_id: int) -> int:
@@ -150,7 +151,8 @@ def timeline_fan_out(*, post: Post) -> None:
     transaction, via follows.receivers, so the author sees it on the next page), and every
     follower's through `follows.tasks.fan_out`, FAN_OUT_BATCH followers a task, so that an
     account with many followers never makes its post wait, nor holds a worker for long. With
-    the database queue the task is stored in the same transaction as the post."""
+    the database queue the task is stored in the same transaction as the post; Redis is handed
+    it once that transaction commits (`core.tasks.enqueue`)."""
     entries = TimelineEntry._meta.db_table
     with connection.cursor() as cursor:
         # The WHERE is required by SQLite before ON CONFLICT (parser ambiguity).
@@ -160,7 +162,7 @@ def timeline_fan_out(*, post: Post) -> None:
             [post.author_id, post.pk],
         )
     timelines_trim(author_id=post.author_id, post_id=post.pk, followers=False)
-    tasks.fan_out.enqueue(post.pk, 0)
+    enqueue(tasks.fan_out, post.pk, 0)
 
 
 def timeline_fan_out_batch(*, post_id: int, author_id: int, after: int) -> int | None:

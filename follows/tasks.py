@@ -19,18 +19,26 @@ _DONE = 2**62
 @task
 def fan_out(post_id: int, after: int) -> None:
     """Write a post into the home timelines of its author's followers with ids above `after`,
-    one batch (FAN_OUT_BATCH) a task: each batch queues the next, in the same transaction, so a
-    big account's post is spread over many short tasks. A post deleted or removed meanwhile goes
-    nowhere. The chain's progress (`FanOut`) is written with each batch: a batch run again after
-    it was written does nothing, so the chain never forks."""
+    one batch (FAN_OUT_BATCH) a task: each batch queues the next, so a big account's post is
+    spread over many short tasks. A post deleted or removed meanwhile goes nowhere.
+
+    The chain's progress (`FanOut`) is written with each batch, and a batch runs only when the
+    progress is exactly where it starts, so the chain never forks and never skips:
+    - a batch run again after its transaction committed (its worker died before marking it
+      done) finds the progress past it, and stops: its successor is queued already;
+    - the successor is queued inside the transaction, before the commit. With the database
+      queue that is atomic. With Redis it is not: a successor whose batch then rolled back finds
+      the progress short of it, and stops; the batch is retried and queues it again. One that
+      starts before the commit waits for the progress row's lock, then finds it where it
+      starts."""
     post = Post.objects.filter(pk=post_id, removed_at__isnull=True).only("author_id").first()
     if post is None:
         return
     FanOut.objects.get_or_create(post_id=post_id)
     with transaction.atomic():
         progress = FanOut.objects.select_for_update().get(post_id=post_id)
-        if progress.written_upto > after:
-            return  # written before; the next batch is queued already
+        if progress.written_upto != after:
+            return  # written before (and its successor queued), or a batch that rolled back
         last = services.timeline_fan_out_batch(
             post_id=post_id, author_id=post.author_id, after=after
         )

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp_webauthn",
     "django_tasks_db",
+    "django_tasks_redis",  # its admin, shown only when the queue is Redis (core.admin)
     "core",
     "accounts",
     "security",
@@ -196,23 +197,44 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Background tasks (django.tasks): queued in the database (django-tasks-db) and run by
-# `manage.py worker`, which `make run` starts beside the web server. TASKS_BACKEND=immediate runs
-# each task inside the request that enqueues it (no worker; what the tests do). Each task is
-# tried TASK_MAX_ATTEMPTS times, TASK_RETRY_SECONDS apart at first and doubling; one running
-# longer than TASK_TIMEOUT_SECONDS is taken to have lost its worker and is taken up again.
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "database": "django_tasks_db.DatabaseBackend",
-            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
-        }[TASKS_BACKEND],
-    }
-}
+# Background tasks (django.tasks), run by `manage.py worker`, which `make run` starts beside the
+# web server. Queued in the database (django-tasks-db: nothing more to run) or, by default when
+# REDIS_URL is set, in Redis (django-tasks-redis: queueing and waiting cost the database nothing).
+# TASKS_BACKEND=immediate runs each task inside the request that enqueues it (no worker; what the
+# tests do). Each task is tried TASK_MAX_ATTEMPTS times, TASK_RETRY_SECONDS apart at first and
+# doubling; one running longer than TASK_TIMEOUT_SECONDS is taken to have lost its worker and is
+# taken up again.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "redis" if REDIS_URL else "database")
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 10)
 TASK_RETRY_SECONDS = env_int("TASK_RETRY_SECONDS", 10)
 TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 300)
+if TASKS_BACKEND == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL")
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_redis.RedisTaskBackend",
+            "OPTIONS": {
+                "REDIS_URL": REDIS_URL,
+                "REDIS_KEY_PREFIX": os.environ.get("TASKS_REDIS_PREFIX", "microblog:tasks"),
+                # A message held this long by a consumer that has not finished it is taken
+                # from it and run again; after this many starts the task fails for good.
+                "REDIS_CLAIM_TIMEOUT": TASK_TIMEOUT_SECONDS,
+                "REDIS_MAX_DELIVERIES": TASK_MAX_ATTEMPTS,
+                # Finished tasks (failed ones too, for the admin) are kept a week.
+                "REDIS_COMPLETED_TASK_TTL": 7 * 24 * 3600,
+            },
+        }
+    }
+else:
+    TASKS = {
+        "default": {
+            "BACKEND": {
+                "database": "django_tasks_db.DatabaseBackend",
+                "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            }[TASKS_BACKEND],
+        }
+    }
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -23,6 +23,7 @@ from ua_parser import parse as ua_parse
 
 from accounts.models import SiteSettings, User
 from core.ratelimit import counted, per_address, per_person
+from core.tasks import enqueue
 from security import tasks
 from security.models import (
     RECOVERY_CODE_COUNT,
@@ -87,7 +88,7 @@ def login_failure_note(*, user: User) -> bool:
         return False
     if not cache.add(alert_key, 1, timeout=day):
         return False
-    tasks.login_alert_send.enqueue(user.pk, failures)
+    enqueue(tasks.login_alert_send, user.pk, failures)
     return True
 
 
@@ -111,7 +112,7 @@ def password_reset_request(*, email: str, address: str, domain: str, use_https: 
     this address, if there is one (the page says the same either way). Counts against the
     "password_reset" rate limit of the address the request comes from. The link is built for
     `domain`, the host the request came to."""
-    tasks.password_reset_send.enqueue(email, domain, use_https)
+    enqueue(tasks.password_reset_send, email, domain, use_https)
 
 
 def password_reset_send(*, email: str, domain: str, use_https: bool) -> None:
@@ -446,7 +447,7 @@ def email_change_request(*, user: User, email: str, site_url: str) -> EmailChang
     change, _ = EmailChange.objects.update_or_create(
         user=user, defaults={"email": email, "requested_at": timezone.now()}
     )
-    tasks.email_change_link_send.enqueue(user.pk, site_url)
+    enqueue(tasks.email_change_link_send, user.pk, site_url)
     return change
 
 
@@ -491,7 +492,7 @@ def email_change_confirm(*, change: EmailChange) -> User:
             raise _email_taken(change.email, by_other_than=user) from None
         change.delete()
     if old:
-        tasks.email_changed_send.enqueue(user.pk, old)
+        enqueue(tasks.email_changed_send, user.pk, old)
     return user
 
 

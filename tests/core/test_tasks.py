@@ -174,7 +174,7 @@ def test_healthz_reports_the_queue_and_the_worker_beside_a_200(client):
 def test_the_worker_refuses_to_start_without_a_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
-    with pytest.raises(Exception, match="not a database backend"):
+    with pytest.raises(Exception, match="not a database or Redis backend"):
         work_off()
 
 

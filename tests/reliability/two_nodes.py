@@ -13,7 +13,8 @@ and after (TWO_NODES_REDIS, default redis://127.0.0.1:6379/7):
    whichever node it reaches.
 2. Node A is killed (SIGKILL, master and workers) under the same load; the clients go on against
    node B alone for a third of the time.
-3. The worker finishes the queue (every fan-out, backfill and cleanup).
+3. The worker finishes the queue (every fan-out, backfill and cleanup), which is in Redis, as
+   it is by default on a site with REDIS_URL.
 
 It fails on any 5xx, any request node B left unanswered, a request sent back to the login page
 (a session one node did not know) or refused for its CSRF token, an acknowledged post not stored
@@ -35,11 +36,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from tests.reliability import queues
 from tests.reliability.concurrency import PASSWORD, RATE_LIMITS, SETUP, TARGET
 from tests.reliability.db_fault import ROOT, Site, manage
 
 PG_SERVER = os.environ.get("CONCURRENCY_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("TWO_NODES_REDIS", "redis://127.0.0.1:6379/7")
+TASKS_PREFIX = "drill-two-nodes:tasks"
 CLIENTS = int(os.environ.get("TWO_NODES_CLIENTS", "30"))
 SECONDS = float(os.environ.get("TWO_NODES_SECONDS", "30"))
 PORTS = (18781, 18782)
@@ -160,7 +163,8 @@ def main() -> int:
         **os.environ,
         "DATABASE_URL": f"{PG_SERVER}/{database}",
         "REDIS_URL": REDIS,
-        "TASKS_BACKEND": "database",
+        "TASKS_BACKEND": "redis",  # the default with REDIS_URL; said here for the reader
+        "TASKS_REDIS_PREFIX": TASKS_PREFIX,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),  # one key for every node
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -233,12 +237,8 @@ def main() -> int:
         alone = tally - both
 
         for _ in range(600):  # the worker empties the queue (bounded: 2 minutes)
-            waiting = psql(
-                database,
-                "SELECT count(*) FROM django_tasks_database_dbtaskresult "
-                "WHERE status IN ('READY', 'RUNNING')",
-            )
-            if waiting[0][0] == "0":
+            counts = queues.redis_counts(REDIS, TASKS_PREFIX)
+            if not counts.get("READY") and not counts.get("RUNNING"):
                 break
             time.sleep(0.2)
         drained = time.monotonic() - killed_at
@@ -310,12 +310,7 @@ def main() -> int:
         )[0][0]
         if missing != "0":
             failures.append(f"{missing} posts missing from their author's timeline")
-        tasks = dict(
-            psql(
-                database,
-                "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status",
-            )
-        )
+        tasks = queues.redis_counts(REDIS, TASKS_PREFIX)
         if tasks.get("FAILED") or tasks.get("READY") or tasks.get("RUNNING"):
             failures.append(f"tasks not all done: {tasks}")
     finally:
