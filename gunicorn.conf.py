@@ -12,9 +12,16 @@ from pathlib import Path
 # Each worker process counts its own requests for /metrics; set before the workers import the
 # Prometheus client, this folder holds their counts so that any worker can add them all up. It
 # starts empty (counts of an earlier run would be added in) and a folder made here goes at exit.
+# In memory (/dev/shm) where there is one: the counts are memory-mapped files written at every
+# request, and on a disk the kernel would keep writing them back (the new-posts check, 2,000
+# requests a second, lost 5% to it on disk and 4% in memory; 2% without metrics).
 _made_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 if _made_metrics_dir:
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="microblog-metrics-")
+    _shm = "/dev/shm"  # noqa: S108 (mkdtemp makes a new private folder inside it)
+    _in_memory = _shm if os.access(_shm, os.W_OK) else None
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix="microblog-metrics-", dir=_in_memory
+    )
 for _stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
     _stale.unlink()
 

@@ -42,9 +42,21 @@ LATENCY = Histogram(
 )
 
 
+# Each (method, route, status)'s two children, found once: `labels()` takes a lock and builds
+# a key each call, half the cost of counting a request. Bounded: URL patterns, not paths.
+_children: dict[tuple[str, str, int], tuple] = {}
+
+
 def request_count(*, method: str, route: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(method, route, str(status)).inc()
-    LATENCY.labels(route).observe(seconds)
+    key = (method, route, status)
+    children = _children.get(key)
+    if children is None:
+        children = _children[key] = (
+            REQUESTS.labels(method, route, str(status)),
+            LATENCY.labels(route),
+        )
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 class QueueCollector:
