@@ -34,6 +34,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import avatars
+from core.tasks import queued_in_redis
 from posts import services as post_services
 from posts.models import Notification
 from security import services as security_services
@@ -423,6 +424,8 @@ def snapshot() -> dict:
     """Every row of every model (last_login aside: signing the walker in sets it)."""
     state = {}
     for model in apps.get_models():
+        if not model._meta.managed:
+            continue  # no table (the Redis queue's tasks)
         rows = list(model._default_manager.order_by("pk").values())
         for row in rows:
             row.pop("last_login", None)
@@ -564,6 +567,8 @@ def admin_urls(fixtures: Fixtures) -> list[str]:
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
         urls.append(reverse("admin:{}_{}_add".format(*info)))
+        if not model._meta.managed:
+            continue  # no table: the Redis queue's tasks, read from Redis
         first = model._default_manager.order_by("pk").first()
         if first is not None:
             urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
@@ -597,7 +602,14 @@ def test_admin_pages_by_role(fixtures, role):
         changed -= set(ROLE_CHANGES.get(role, {}))
         if changed:
             failures.append(f"GET {url} as {role} changed {sorted(changed)}")
-        if role == ADMIN and response.status_code not in (200, 302) and not url.endswith("/add/"):
+        # The Redis queue's admin answers only when the tasks are queued in Redis.
+        hidden = url.startswith("/admin/django_tasks_redis/") and not queued_in_redis()
+        if (
+            role == ADMIN
+            and response.status_code not in (200, 302)
+            and not url.endswith("/add/")
+            and not hidden
+        ):
             failures.append(f"the admin cannot open {url}: {response.status_code}")
         # Staff without permissions see the index, and no model page's contents.
         without_permissions = role == MODERATOR and not moderators_group
