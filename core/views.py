@@ -83,8 +83,12 @@ MEDIA_TYPES = {
 @require_safe
 @checks_person_itself
 def media(request, path):
-    """Serve an uploaded image from MEDIA_ROOT, and nothing outside it."""
-    root = Path(settings.MEDIA_ROOT).resolve()
+    """Serve an avatar from MEDIA_ROOT, and nothing else: posts' attachments are served only to
+    who may see their post (posts.views.attachment)."""
+    if not path.startswith("avatars/"):
+        raise Http404("No such file")
+    root = (Path(settings.MEDIA_ROOT) / "avatars").resolve()
+    path = path.removeprefix("avatars/")
     try:
         file_path = (root / path).resolve()
     except (OSError, ValueError):

@@ -335,6 +335,7 @@ RATE_LIMITS = {
         "login": "25/5m",
         "password_reset": "5/1h",
         "post": "300/3h",
+        "media": "30/30m",
         "follow": "400/1d",
         "like": "600/1h",
         "report": "30/1h",

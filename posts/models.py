@@ -158,6 +158,8 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
     )
     text = models.TextField(blank=True)
+    # Whether it has attachments (pictures or a sound clip): a post may be media with no text.
+    has_media = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     in_reply_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
@@ -190,8 +192,8 @@ class Post(models.Model):
         indexes = [models.Index(fields=["author", "-id"], name="posts_author_id_desc")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(repost_of__isnull=False) | ~Q(text=""),
-                name="posts_post_text_or_repost",
+                condition=Q(repost_of__isnull=False) | ~Q(text="") | Q(has_media=True),
+                name="posts_post_text_media_or_repost",
             ),
             models.CheckConstraint(
                 condition=Q(repost_of__isnull=True) | (Q(text="") & Q(in_reply_to__isnull=True)),
@@ -221,6 +223,76 @@ class Post(models.Model):
     def shown(self):
         """The post a card shows: the original of a repost, else this post."""
         return self.repost_of if self.repost_of_id else self
+
+
+class Attachment(models.Model):
+    """A picture or a sound clip, stored as re-encoded files (posts.media), never as sent.
+
+    Uploaded first, as a draft of its owner's (no post yet), the way Mastodon's clients upload
+    media before the post: a form sent back with an error keeps the files already accepted, and
+    the post takes them by id. Drafts left over are deleted after a day. Files are named by 128
+    random bits and served only through posts.views.attachment, which checks that the viewer may
+    see the post (a draft: only its owner)."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image"
+        AUDIO = "audio"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attachments"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    # Storage names: the full size, and a preview for images.
+    file = models.CharField(max_length=200)
+    preview = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveBigIntegerField()
+    description = models.TextField(blank=True)
+    width = models.PositiveIntegerField(null=True)
+    height = models.PositiveIntegerField(null=True)
+    preview_width = models.PositiveIntegerField(null=True)
+    preview_height = models.PositiveIntegerField(null=True)
+    blurhash = models.CharField(max_length=64, blank=True)
+    # The picture's average colour, "#rrggbb": the placeholder while it loads.
+    colour = models.CharField(max_length=7, blank=True)
+    animated = models.BooleanField(default=False)
+    duration = models.FloatField(null=True)
+    # The sound's loudness in even slices, 0-100, for its waveform.
+    peaks = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["post", "position", "id"]
+        indexes = [
+            models.Index(
+                fields=["owner", "created_at"],
+                condition=Q(post__isnull=True),
+                name="posts_attachment_drafts",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "position"],
+                condition=Q(post__isnull=False),
+                name="posts_attachment_position",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), 1500),
+                name="posts_attachment_description_length",
+            ),
+        ]
+
+    def __str__(self):
+        if self.post_id is None:
+            return f"{self.kind} draft of user {self.owner_id}"
+        return f"{self.kind} {self.position} of post {self.post_id}"
+
+    def files(self) -> list[str]:
+        return [name for name in (self.file, self.preview) if name]
 
 
 class Like(models.Model):

@@ -16,6 +16,13 @@ def user_deleting_recount(sender, *, user, **kwargs):
     return lambda: services.counts_refresh_ids(ids)
 
 
+@receiver(user_deleting, dispatch_uid="posts.files_user_delete")
+def user_deleting_files(sender, *, user, **kwargs):
+    """An account's media files go once its deletion is committed (the rows cascade)."""
+    names = services.attachment_files(owner=user)
+    return lambda: services.files_delete_on_commit(names)
+
+
 @receiver(user_visibility_changed, dispatch_uid="posts.counts_visibility")
 def user_visibility_changed_recount(sender, *, user, **kwargs):
     """A person's replies stop (or start again) counting on the posts they answered."""

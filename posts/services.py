@@ -1,6 +1,8 @@
 """Writes about posts. Each service is one transaction that also writes its notifications."""
 
 import uuid
+from collections.abc import Sequence
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,21 +15,23 @@ from accounts.models import Block
 from accounts.services import block_check
 from core.db import get_or_create
 from core.ratelimit import counted, per_person
+from posts import media as media_files
 from posts import text as post_text
-from posts.models import Hashtag, Like, Notification, Post
+from posts.models import Attachment, Hashtag, Like, Notification, Post
 from posts.signals import post_created
 
 User = get_user_model()
 
 
-def post_text_clean(text: str) -> str:
-    """Normalise `text` and apply the 140-character rule; raise ValidationError when it fails."""
+def post_text_clean(text: str, *, media: bool = False) -> str:
+    """Normalise `text` and apply the 140-character rule; raise ValidationError when it fails.
+    A post with `media` (pictures or a sound clip) may have no text."""
     text = post_text.normalize(text or "")
     if post_text.has_forbidden_characters(text):
         raise ValidationError(
             "Remove the invisible control characters from your post.", code="control"
         )
-    if not text:
+    if not text and not media:
         raise ValidationError("Write something first.", code="empty")
     length = post_text.weighted_length(text)
     if length > post_text.MAX_LENGTH:
@@ -107,9 +111,15 @@ def _visible_original(post: Post) -> Post:
 @counted("post", per_person("author"))
 @transaction.atomic
 def post_create(
-    *, author, text: str, in_reply_to: Post | None = None, client_token: uuid.UUID | None = None
+    *,
+    author,
+    text: str,
+    in_reply_to: Post | None = None,
+    client_token: uuid.UUID | None = None,
+    media: Sequence[tuple[int, str]] = (),
 ) -> Post:
-    """Write a post (a reply when `in_reply_to` is given) after the 140-character rule.
+    """Write a post (a reply when `in_reply_to` is given) after the 140-character rule, with
+    `media`: (id, description) of the author's drafts (`attachment_create`), in order.
 
     Mentions and hashtags are stored with it; the replied-to author and the mentioned people are
     notified; post_created is sent. The same `client_token` twice gives back the first post.
@@ -121,9 +131,10 @@ def post_create(
         if existing is not None:
             return existing
     try:
-        text = post_text_clean(text)
+        text = post_text_clean(text, media=bool(media))
     except ValidationError as error:
         raise ValidationError({"text": error}) from None
+    drafts = _drafts_take(author, media)
     if in_reply_to is not None:
         in_reply_to = _visible_original(in_reply_to)
         block_check(actor=author, other=in_reply_to.author, action="reply to")
@@ -135,6 +146,7 @@ def post_create(
         in_reply_to=in_reply_to,
         client_token=client_token,
         mentioned_usernames=[user.username for user in mentioned],
+        has_media=bool(drafts),
     )
     # The text has passed the rule above and the people are loaded, so only the fields are
     # checked here: Django would spend a query on each foreign key and each check constraint,
@@ -143,6 +155,9 @@ def post_create(
     try:
         with transaction.atomic():
             post.save()
+            for draft in drafts:
+                draft.post = post
+            Attachment.objects.bulk_update(drafts, ["post", "position", "description"])
     except IntegrityError:
         # The same form sent twice at the same moment: the other request made the post.
         existing = Post.objects.filter(author=author, client_token=client_token).first()
@@ -168,6 +183,104 @@ def post_create(
     return post
 
 
+def _drafts_take(author, media: Sequence[tuple[int, str]]) -> list[Attachment]:
+    """The author's drafts named in `media`, locked, in order, with their positions and
+    descriptions set: up to MAX_IMAGES pictures or one sound clip alone. ValidationError (on
+    "media") for any other mix, or a draft gone (taken by another post, or deleted)."""
+    if not media:
+        return []
+    ids = [attachment_id for attachment_id, _ in media]
+    found = Attachment.objects.select_for_update().filter(
+        owner=author, post__isnull=True, pk__in=ids
+    )
+    by_id = {draft.pk: draft for draft in found}
+    if len(by_id) != len(set(ids)) or len(ids) != len(set(ids)):
+        raise ValidationError(
+            {"media": "An upload is no longer available. Add the file again."}, code="gone"
+        )
+    drafts = []
+    for position, (attachment_id, description) in enumerate(media):
+        if len(description) > media_files.DESCRIPTION_MAX_LENGTH:
+            raise ValidationError(
+                {"media": "Descriptions can be at most 1,500 characters."}, code="description"
+            )
+        draft = by_id[attachment_id]
+        draft.position, draft.description = position, description
+        drafts.append(draft)
+    kinds = [draft.kind for draft in drafts]
+    if Attachment.Kind.AUDIO in kinds and len(kinds) > 1:
+        raise ValidationError(
+            {"media": "A post holds one sound clip, or up to 4 pictures, not both."},
+            code="mix",
+        )
+    if len(kinds) > media_files.MAX_IMAGES:
+        raise ValidationError({"media": "A post holds up to 4 pictures."}, code="too_many")
+    return drafts
+
+
+@counted("media", per_person("owner"))
+def attachment_create(*, owner, upload, description: str = "") -> Attachment:
+    """An uploaded file prepared (posts.media: decoded, checked, re-encoded), stored, and kept
+    as a draft of `owner`'s until a post takes it. ValidationError with a message for the person
+    when the file is refused; nothing is stored then. Counts against the "media" rate limit."""
+    _check_can_write(owner)
+    if len(description) > media_files.DESCRIPTION_MAX_LENGTH:
+        raise ValidationError("Descriptions can be at most 1,500 characters.", code="description")
+    prepared = media_files.prepare(upload)
+    drafts_clean(owner=owner)
+    full, preview = media_files.files_save(prepared)
+    try:
+        return Attachment.objects.create(
+            owner=owner,
+            kind=prepared.kind,
+            file=full,
+            preview=preview,
+            content_type=prepared.content_type,
+            size=len(prepared.full),
+            description=description,
+            width=prepared.width,
+            height=prepared.height,
+            preview_width=prepared.preview_width,
+            preview_height=prepared.preview_height,
+            blurhash=prepared.blurhash,
+            colour=prepared.colour,
+            animated=prepared.animated,
+            duration=prepared.duration,
+            peaks=prepared.peaks,
+        )
+    except BaseException:
+        media_files.files_delete(full, preview)
+        raise
+
+
+def drafts_clean(*, owner, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete `owner`'s drafts that no post took within `older_than` (and their files, once
+    committed); each upload does it for its owner. Returns how many."""
+    stale = Attachment.objects.filter(
+        owner=owner, post__isnull=True, created_at__lt=timezone.now() - older_than
+    )
+    return attachments_delete(list(stale))
+
+
+def attachments_delete(attachments) -> int:
+    """Delete attachment rows, and their files once the deletion is committed."""
+    names = [name for row in attachments for name in row.files()]
+    deleted, _ = Attachment.objects.filter(pk__in=[row.pk for row in attachments]).delete()
+    files_delete_on_commit(names)
+    return deleted
+
+
+def attachment_files(**filters) -> list[str]:
+    """The storage names of the attachments matching `filters` (e.g. owner=, post=)."""
+    rows = Attachment.objects.filter(**filters).values_list("file", "preview")
+    return [name for pair in rows for name in pair if name]
+
+
+def files_delete_on_commit(names: list[str]) -> None:
+    if names:
+        transaction.on_commit(lambda: media_files.files_delete(*names))
+
+
 def _mentioned_users(names: list[str]) -> list:
     """Active accounts among the lower-cased `names`, in the order they were mentioned."""
     if not names:
@@ -182,6 +295,7 @@ def post_delete(*, post: Post, user) -> None:
     if post.author_id != user.pk:
         raise PermissionDenied("Only the author can delete a post.")
     replied_to_lock(post)
+    files_delete_on_commit(attachment_files(post=post))
     post.delete()
     replied_to_recount(post)  # not a -1: the reply may have been removed, hence not counted
     if post.repost_of_id:

@@ -12,6 +12,13 @@ urlpatterns = [
     path("posts/<id:pk>/like/", views.like, name="like"),
     path("posts/<id:pk>/repost/", views.repost, name="repost"),
     path("tags/<tag:tag>/", views.tag, name="tag"),
+    path("attachments/<id:pk>/full", views.attachment, {"variant": "full"}, name="attachment"),
+    path(
+        "attachments/<id:pk>/preview",
+        views.attachment,
+        {"variant": "preview"},
+        name="attachment_preview",
+    ),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/unread/", views.unread_count, name="unread_count"),
 ]

@@ -3,16 +3,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from core.decorators import login_required
+from accounts.models import hidden_from
+from core.decorators import checks_person_itself, login_required
+from core.files import ranged_file_response
 from core.paging import next_page_url
 from core.query import form_id, query_id
 from core.responses import is_fragment, redirect_back, safe_next
 from posts import selectors, services
 from posts.forms import PostForm, reply_initial
-from posts.models import Post
+from posts.models import Attachment, Post
 from posts.templatetags.posts import compose_context
 
 
@@ -218,3 +225,29 @@ def unread_count(request):
         return HttpResponse(status=204)
     count = selectors.notifications_unread_count(user=request.user)
     return render(request, "posts/partials/unread_badge.html", {"unread_count": count})
+
+
+@require_safe
+@checks_person_itself
+def attachment(request, pk, variant):
+    """An attachment's file (`variant`: "full" or "preview"), to whoever may see its post, else
+    404 as if it did not exist: a post removed, its author suspended or blocking the viewer (or
+    blocked by them); a draft, to anyone but its owner. Range requests get their part (206), so
+    that a player can seek."""
+    found = Attachment.objects.select_related("post").filter(pk=pk).first()
+    if found is None or not attachment_visible(found, request.user):
+        raise Http404("No such file")
+    name = found.preview if variant == "preview" and found.preview else found.file
+    response = ranged_file_response(request, name, found.content_type)
+    # Names are random and never reused: a browser may keep the file, but only for this viewer.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def attachment_visible(found: Attachment, viewer) -> bool:
+    if found.post_id is None:
+        return viewer.is_authenticated and found.owner_id == viewer.pk
+    posts = Post.objects.visible_to(viewer).filter(pk=found.post_id)
+    if viewer.is_authenticated and not viewer.is_staff:
+        posts = posts.exclude(hidden_from(viewer, "author_id", mutes=False))
+    return posts.exists()
