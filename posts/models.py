@@ -1,6 +1,15 @@
 from django.conf import settings
 from django.db import connections, models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 
@@ -31,6 +40,7 @@ _CARD_POST_FIELDS = (
     "repost_of_id",
     "removed_at",
     "mentioned_usernames",
+    "has_media",
     "like_count",
     "repost_count",
     "reply_count",
@@ -49,6 +59,20 @@ def _visible() -> Q:
 
 
 class PostQuerySet(models.QuerySet):
+    # Set by with_card_data: the posts' attachments are loaded with them (`_fetch_all`).
+    _card_media = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._card_media = self._card_media
+        return clone
+
+    def _fetch_all(self):
+        loading = self._result_cache is None
+        super()._fetch_all()
+        if loading and self._card_media:
+            media_load(self._result_cache)
+
     def visible(self):
         """Posts anyone may see: not removed by a moderator, by someone who may be shown (not
         suspended, deactivated or waiting for approval: `accounts.models.visible_people`).
@@ -66,6 +90,11 @@ class PostQuerySet(models.QuerySet):
         if viewer.is_staff:
             return self.all()
         return self.filter(_visible() | Q(author=viewer))
+
+    def _with_media(self):
+        clone = self._chain()
+        clone._card_media = True
+        return clone
 
     def counts_refresh(self) -> int:
         """Recount the likes, reposts and visible replies of these posts from their rows.
@@ -111,7 +140,8 @@ class PostQuerySet(models.QuerySet):
         and mentions' usernames too, so neither costs a lookup per card.
         """
         queryset = (
-            self.select_related(
+            self._with_media()
+            .select_related(
                 "author",
                 "author__industry",
                 "in_reply_to__author",
@@ -135,6 +165,19 @@ class PostQuerySet(models.QuerySet):
                 ),
             )
         return queryset.annotate(viewer_liked=Value(False), viewer_reposted=Value(False))
+
+
+def media_load(posts) -> None:
+    """The attachments of the cards' shown posts (a repost's original) that have any, in one
+    query, or none when no post on the page has media."""
+    shown = {}
+    for post in posts:
+        if isinstance(post, Post):
+            original = post.repost_of if post.repost_of_id else post
+            if original is not None and original.has_media:
+                shown.setdefault(original.pk, original)
+    if shown:
+        prefetch_related_objects(list(shown.values()), "attachments")
 
 
 class Hashtag(models.Model):

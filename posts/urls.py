@@ -13,6 +13,7 @@ urlpatterns = [
     path("posts/<id:pk>/repost/", views.repost, name="repost"),
     path("tags/<tag:tag>/", views.tag, name="tag"),
     path("attachments/<id:pk>/full", views.attachment, {"variant": "full"}, name="attachment"),
+    path("attachments/<id:pk>/", views.attachment_view, name="attachment_view"),
     path(
         "attachments/<id:pk>/preview",
         views.attachment,

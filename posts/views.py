@@ -15,9 +15,9 @@ from accounts.models import hidden_from
 from core.decorators import checks_person_itself, login_required
 from core.files import ranged_file_response
 from core.paging import next_page_url
-from core.query import form_id, query_id
+from core.query import form_id, parse_id, query_id
 from core.responses import is_fragment, redirect_back, safe_next
-from posts import selectors, services
+from posts import media, selectors, services
 from posts.forms import PostForm, reply_initial
 from posts.models import Attachment, Post
 from posts.templatetags.posts import compose_context
@@ -45,8 +45,9 @@ def compose(request):
         return _compose_page(request, form, reply_to)
 
     form = PostForm(request.POST)
+    drafts, descriptions, media_errors, uploading = _compose_media(request)
     post = None
-    if form.is_valid():
+    if form.is_valid() and not uploading and not media_errors:
         if reply_asked and reply_to is None:
             form.add_error("text", "The post you are replying to is no longer available.")
         else:
@@ -56,18 +57,26 @@ def compose(request):
                     text=form.cleaned_data["text"],
                     in_reply_to=reply_to,
                     client_token=form.cleaned_data["client_token"],
+                    media=[(draft.pk, descriptions.get(draft.pk, "")) for draft in drafts],
                 )
             except ValidationError as error:
-                form.add_error("text" if not hasattr(error, "error_dict") else None, error)
+                if hasattr(error, "error_dict"):
+                    media_errors += error.error_dict.pop("media", [])
+                    error = ValidationError(error.error_dict) if error.error_dict else None
+                if error is not None:
+                    form.add_error("text" if not hasattr(error, "error_dict") else None, error)
     inline = bool(request.POST.get("inline")) and reply_to is not None
     if post is None:
+        media_errors = [m for e in media_errors for m in getattr(e, "messages", [e])]
+        kept = {"drafts": drafts, "descriptions": descriptions, "media_errors": media_errors}
         if request.htmx:
             context = compose_context(
-                form=form, user=request.user, reply_to=reply_to, htmx=True, inline=inline
+                form=form, user=request.user, reply_to=reply_to, htmx=True, inline=inline, **kept
             )
-            response = render(request, "posts/partials/compose_form.html", context, status=422)
+            status = 200 if uploading and not media_errors and not form.errors else 422
+            response = render(request, "posts/partials/compose_form.html", context, status=status)
             return reswap(retarget(response, f"#{context['form_id']}"), "outerHTML")
-        return _compose_page(request, form, reply_to)
+        return _compose_page(request, form, reply_to, **kept)
 
     if request.htmx and inline:
         # The reply box opened inside a card turns into the reply it sent.
@@ -103,9 +112,49 @@ def reply_form(request, pk):
     return render(request, "posts/partials/compose_form.html", context)
 
 
-def _compose_page(request, form, reply_to):
-    context = compose_context(form=form, user=request.user, reply_to=reply_to, htmx=False)
-    return render(request, "posts/compose.html", context)
+def _compose_page(request, form, reply_to, **kept):
+    context = compose_context(form=form, user=request.user, reply_to=reply_to, htmx=False, **kept)
+    return render(
+        request, "posts/compose.html", context, status=422 if kept.get("media_errors") else 200
+    )
+
+
+def _compose_media(request):
+    """The compose form's pictures: the drafts it carries (less one its Remove button names),
+    with their descriptions as typed, and the files sent with it stored as new drafts.
+    Returns (drafts, descriptions by id, refusals, whether this was only an upload: the form
+    comes back with the pictures to describe, rather than posting). Without JavaScript, files
+    sent with the post come back to be described first; a second Post sends the post."""
+    ids = []
+    for value in request.POST.getlist("attachment")[: media.MAX_IMAGES]:
+        attachment_id = parse_id(value)
+        if attachment_id is not None and attachment_id not in ids:
+            ids.append(attachment_id)
+    # Not "remove": a form control of that name would hide the form's own remove() from scripts.
+    removed = form_id(request, "drop")
+    found = {
+        draft.pk: draft
+        for draft in Attachment.objects.filter(owner=request.user, post__isnull=True, pk__in=ids)
+    }
+    drafts = [found[i] for i in ids if i in found and i != removed]
+    # As typed: one too long is refused by post_create, beside the pictures, and stays.
+    descriptions = {
+        draft.pk: request.POST.get(f"description-{draft.pk}", draft.description) for draft in drafts
+    }
+    errors = []
+    uploads = request.FILES.getlist("media")
+    for upload in uploads:
+        if len(drafts) >= media.MAX_IMAGES:
+            errors.append(f"{upload.name}: a post holds up to {media.MAX_IMAGES} pictures.")
+            continue
+        try:
+            drafts.append(services.attachment_create(owner=request.user, upload=upload))
+        except ValidationError as error:
+            errors.append(f"{upload.name}: {error.messages[0]}")
+    uploading = bool(request.POST.get("upload")) or removed is not None
+    if uploads and not request.htmx:
+        uploading = True
+    return drafts, descriptions, errors, uploading
 
 
 @require_GET
@@ -242,6 +291,18 @@ def attachment(request, pk, variant):
     # Names are random and never reused: a browser may keep the file, but only for this viewer.
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+@require_GET
+def attachment_view(request, pk):
+    """A picture at full size in a dialog over the page (htmx, from a card's picture); without
+    htmx, the picture itself. 404 to whoever may not see it."""
+    found = Attachment.objects.select_related("post").filter(pk=pk).first()
+    if found is None or not attachment_visible(found, request.user):
+        raise Http404("No such picture")
+    if not request.htmx:
+        return redirect("posts:attachment", found.pk)
+    return render(request, "posts/partials/lightbox.html", {"picture": found})
 
 
 def attachment_visible(found: Attachment, viewer) -> bool:

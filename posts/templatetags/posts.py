@@ -34,9 +34,22 @@ def post_text_html(post):
     return post_text.render_post_text(post.text, post.mentioned_usernames)
 
 
-def compose_context(*, form, user, reply_to=None, htmx=True, oob=False, inline=False):
+def compose_context(
+    *,
+    form,
+    user,
+    reply_to=None,
+    htmx=True,
+    oob=False,
+    inline=False,
+    drafts=(),
+    descriptions=None,
+    media_errors=(),
+):
     """Context of partials/compose_form.html: the home box, the permalink's reply box, a reply box
-    opened inside a card (`inline`), or the plain /compose/ page's form (`htmx` False)."""
+    opened inside a card (`inline`), or the plain /compose/ page's form (`htmx` False). `drafts`
+    are the pictures uploaded with it so far, with what was typed as their `descriptions`, and
+    `media_errors` what was refused."""
     if inline:
         form_id = f"inline-reply-{reply_to.pk}"
     elif reply_to:
@@ -51,6 +64,10 @@ def compose_context(*, form, user, reply_to=None, htmx=True, oob=False, inline=F
         "inline": inline,
         "htmx": htmx,
         "oob": oob,
+        "drafts": [
+            (draft, (descriptions or {}).get(draft.pk, draft.description)) for draft in drafts
+        ],
+        "media_errors": media_errors,
         "max_length": post_text.MAX_LENGTH,
         "max_stored_length": post_text.MAX_STORED_LENGTH,
         "url_pattern": post_text.URL_PATTERN,

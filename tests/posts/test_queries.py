@@ -127,6 +127,34 @@ def test_every_kind_of_card_renders_from_the_one_card_query(
     assert profile.count('class="post-card') == 3
 
 
+@pytest.mark.parametrize("count", [1, 12])
+def test_pictures_cost_one_query_for_the_whole_page(
+    client_logged_in, django_assert_num_queries, count
+):
+    """A page with pictures (on posts and on reposted originals) reads them in one more query,
+    however many; a page without any reads none (the test above)."""
+    from follows.services import follow_create
+    from tests.accounts.images import image_upload
+
+    me = client_logged_in.user
+    ana, ben = UserFactory(), UserFactory()
+    follow_create(follower=me, followee=ana)
+    for index in range(count):
+        drafts = [services.attachment_create(owner=ben, upload=image_upload()) for _ in range(2)]
+        post = services.post_create(
+            author=ben, text=f"take {index}", media=[(d.pk, f"alt {index}") for d in drafts]
+        )
+        services.repost_create(user=ana, post=post)
+        mine = services.attachment_create(owner=ana, upload=image_upload())
+        services.post_create(author=ana, text="", media=[(mine.pk, "")])
+
+    with django_assert_num_queries(6):  # session, user, unread badge, ids, cards, pictures
+        page = client_logged_in.get("/").content.decode()
+
+    assert page.count('class="post-picture"') == 3 * min(count, 10)  # the first page of 20
+    assert f'alt="alt {count - 1}"' in page  # the newest reposted picture, described
+
+
 @pytest.mark.parametrize("mentions", [1, 10])
 def test_posting_costs_the_same_queries_whatever_the_mentions_and_hashtags(
     client_logged_in, django_assert_num_queries, mentions, settings

@@ -108,6 +108,7 @@ class Fixtures:
     session: object  # a signed-in session of the target's
     key: object  # a security key of the target's
     email_token: str  # the link that confirms the target's new email address
+    picture: object  # a picture on a post of the target's
 
 
 @dataclass
@@ -278,6 +279,14 @@ ROUTES: dict[str, Route] = {
         changes_on_get={"posts.Notification": NOTIFICATIONS_READ},
     ),
     "posts:unread_count": Route(lambda f: reverse("posts:unread_count"), PUBLIC),
+    # A picture on a post anyone may see (who may not: tests/posts/test_attachments.py).
+    "posts:attachment": Route(lambda f: reverse("posts:attachment", args=[f.picture.pk]), PUBLIC),
+    "posts:attachment_preview": Route(
+        lambda f: reverse("posts:attachment_preview", args=[f.picture.pk]), PUBLIC
+    ),
+    "posts:attachment_view": Route(
+        lambda f: reverse("posts:attachment_view", args=[f.picture.pk]), PUBLIC
+    ),
     "follows:home_new": Route(lambda f: reverse("follows:home_new") + "?after=1", MEMBERS),
     "follows:home_newer": Route(lambda f: reverse("follows:home_newer") + "?after=1", MEMBERS),
     "follows:public": Route(lambda f: reverse("follows:public"), PUBLIC),
@@ -366,7 +375,10 @@ def fixtures(db) -> Fixtures:
     target.save()
     post = post_published(target, "Mixing the #foley for a short film")
     post_services.post_create(author=UserFactory(), text="@target nice work", in_reply_to=post)
+    picture = post_services.attachment_create(owner=target, upload=image_upload("PNG"))
+    post_services.post_create(author=target, text="The desk", media=[(picture.pk, "A desk")])
     return Fixtures(
+        picture=picture,
         target=target,
         post=post,
         industry=industry,
