@@ -14,7 +14,16 @@ import io
 import uuid
 from dataclasses import dataclass, field
 
+import av
 import blurhash
+import mutagen
+import mutagen.flac
+import mutagen.mp3
+import mutagen.mp4
+import mutagen.oggopus
+import mutagen.oggvorbis
+import mutagen.wave
+import numpy
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -51,9 +60,24 @@ class Prepared:
 
 
 def prepare(upload) -> Prepared:
-    """An upload as the files to store, or ValidationError with a message for the person. Only
-    pictures for now: the file's content decides, never its name or declared type."""
-    return image_prepare(upload)
+    """An upload as the files to store, or ValidationError with a message for the person. The
+    file's content decides what it is, never its name or the type the browser declared: a
+    sound clip if mutagen recognises one of the audio formats in it, else a picture."""
+    upload.seek(0)
+    head = upload.read(64 * 1024)
+    upload.seek(0)
+    if audio_format(head) is not None:
+        return audio_prepare(upload)
+    try:
+        return image_prepare(upload)
+    except ValidationError as error:
+        if error.code == "not_an_image":
+            raise ValidationError(
+                "That file is not a picture (JPEG, PNG, WebP or GIF) or a sound clip (MP3, "
+                "Ogg/Opus, WAV, FLAC or M4A).",
+                code="not_media",
+            ) from None
+        raise
 
 
 def image_prepare(upload) -> Prepared:
@@ -150,6 +174,166 @@ def _blurhash(image: Image.Image) -> str:
 def _colour(image: Image.Image) -> str:
     red, green, blue = image.convert("RGB").resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
     return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+# --- sound clips ---------------------------------------------------------------------------------
+
+AUDIO_MAX_BYTES = 40 * 1024 * 1024
+AUDIO_MAX_SECONDS = 600
+PEAKS = 100
+# mutagen's name for what it found -> (the type the file is served as, its extension). WAV is
+# re-encoded as FLAC (lossless; RIFF chunks can carry names and notes mutagen cannot remove).
+AUDIO_FORMATS = {
+    "MP3": ("audio/mpeg", "mp3"),
+    "OggOpus": ("audio/ogg", "opus"),
+    "OggVorbis": ("audio/ogg", "ogg"),
+    "FLAC": ("audio/flac", "flac"),
+    "WAVE": ("audio/flac", "flac"),
+    "MP4": ("audio/mp4", "m4a"),
+}
+
+
+def audio_format(head: bytes) -> str | None:
+    """mutagen's name for the audio format whose header starts `head`, or None. By content
+    alone: no file name is given, so a renamed file is what its bytes say."""
+    scores = {kind: _score(kind, head) for kind in AUDIO_FORMATS}
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 0 else None
+
+
+def _score(kind: str, head: bytes) -> int:
+    module = {
+        "MP3": mutagen.mp3.MP3,
+        "OggOpus": mutagen.oggopus.OggOpus,
+        "OggVorbis": mutagen.oggvorbis.OggVorbis,
+        "FLAC": mutagen.flac.FLAC,
+        "WAVE": mutagen.wave.WAVE,
+        "MP4": mutagen.mp4.MP4,
+    }[kind]
+    return module.score("", None, head)
+
+
+def audio_prepare(upload) -> Prepared:
+    """A sound clip, checked twice by real parsers (mutagen reads its headers and tags, FFmpeg
+    through PyAV decodes every sample), its tags stripped (ID3 and Vorbis comments can hold
+    names, notes and pictures), its duration and waveform peaks read."""
+    if upload.size > AUDIO_MAX_BYTES:
+        raise ValidationError(
+            "That sound clip is larger than 40 MB. Choose a shorter or smaller file.",
+            code="file_too_large",
+        )
+    upload.seek(0)
+    data = upload.read()
+    kind = audio_format(data[: 64 * 1024])
+    if kind is None:
+        raise _not_audio()
+    content_type, extension = AUDIO_FORMATS[kind]
+    duration, peaks, flac = _decode(data, to_flac=kind == "WAVE")
+    if kind == "WAVE":
+        data = flac
+    data = _strip_tags(data)
+    return Prepared(
+        kind="audio",
+        content_type=content_type,
+        extension=extension,
+        full=data,
+        duration=round(duration, 3),
+        peaks=peaks,
+    )
+
+
+def _not_audio() -> ValidationError:
+    return ValidationError(
+        "That sound clip is damaged, or not MP3, Ogg/Opus, WAV, FLAC or M4A.", code="not_audio"
+    )
+
+
+def _decode(data: bytes, *, to_flac: bool) -> tuple[float, list[int], bytes]:
+    """Decode every sample: (seconds, PEAKS loudness values 0-100, the clip as FLAC if asked).
+    Refuses a file with pictures in motion (a video) or none of sound, one that does not decode,
+    and one longer than AUDIO_MAX_SECONDS (found as soon as decoding passes it)."""
+    try:
+        with av.open(io.BytesIO(data), mode="r") as source:
+            streams = source.streams
+            if any(
+                not (stream.disposition & av.stream.Disposition.attached_pic)
+                for stream in streams.video
+            ):
+                raise ValidationError(
+                    "Videos are not supported: attach a sound clip or pictures.", code="video"
+                )
+            if not streams.audio:
+                raise _not_audio()
+            audio = streams.audio[0]
+            rate = audio.codec_context.sample_rate or audio.rate
+            output = encoder = None
+            flac = io.BytesIO()
+            if to_flac:
+                output = av.open(flac, mode="w", format="flac")
+                encoder = output.add_stream("flac", rate=rate, layout=audio.codec_context.layout)
+                resampler = av.AudioResampler(format="s16", layout=audio.codec_context.layout)
+            blocks, samples = [], 0
+            for frame in source.decode(audio):
+                blocks.append(_loudness(frame, max(1, rate // 1000)))
+                samples += frame.samples
+                if samples > AUDIO_MAX_SECONDS * rate:
+                    raise ValidationError(
+                        "That sound clip is longer than 10 minutes.", code="too_long"
+                    )
+                if encoder is not None:
+                    for converted in resampler.resample(frame):
+                        output.mux(encoder.encode(converted))
+            if encoder is not None:
+                output.mux(encoder.encode(None))
+                output.close()
+    except av.FFmpegError:
+        raise _not_audio() from None
+    if samples == 0:
+        raise _not_audio()
+    return samples / rate, _slices(numpy.concatenate(blocks)), flac.getvalue()
+
+
+def _loudness(frame, block: int) -> numpy.ndarray:
+    """The frame's loudest sample (0 to 1, any channel) in each `block` samples."""
+    values = frame.to_ndarray()
+    channels = len(frame.layout.channels)
+    if not frame.format.is_planar:
+        values = values.reshape(-1, channels).T  # interleaved: one row a channel
+    loudness = numpy.abs(values.astype(numpy.float32)).max(axis=0)
+    if values.dtype.kind in "iu":
+        loudness /= float(numpy.iinfo(values.dtype).max)
+    padded = numpy.zeros(-(-len(loudness) // block) * block, dtype=numpy.float32)
+    padded[: len(loudness)] = loudness
+    return padded.reshape(-1, block).max(axis=1)
+
+
+def _slices(blocks: numpy.ndarray) -> list[int]:
+    """PEAKS even slices of the clip, each its loudest moment, scaled to the clip's loudest
+    (100), so a quiet recording still draws a waveform."""
+    slices = [float(part.max()) if part.size else 0.0 for part in numpy.array_split(blocks, PEAKS)]
+    top = max(slices) or 1.0
+    return [round(100 * min(1.0, value) / top) for value in slices]
+
+
+def _strip_tags(data: bytes) -> bytes:
+    """The clip without its tags (ID3, APE, Vorbis comments, MP4 atoms) and embedded pictures;
+    the sound itself untouched."""
+    buffer = io.BytesIO(data)
+    try:
+        found = mutagen.File(buffer)
+        if found is None:
+            raise _not_audio()
+        # mutagen reads and writes a file object from where it stands: each step starts over.
+        if isinstance(found, mutagen.flac.FLAC):
+            found.clear_pictures()
+            buffer.seek(0)
+            found.save(buffer)
+        if found.tags is not None:
+            buffer.seek(0)
+            found.delete(buffer)
+    except mutagen.MutagenError:
+        raise _not_audio() from None
+    return buffer.getvalue()
 
 
 def files_save(prepared: Prepared) -> tuple[str, str]:

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from posts import selectors
 from posts import text as post_text
@@ -92,3 +93,34 @@ def unread_notifications(context):
     """The nav's unread-notifications count (one COUNT query), polled by htmx to stay fresh."""
     user = context["user"]
     return {"unread_count": selectors.notifications_unread_count(user=user)}
+
+
+@register.simple_tag
+def waveform(clip):
+    """A sound clip's waveform as an SVG of bars, one per peak read at upload (posts.media), for
+    the eye only: the player beside it is what assistive technology uses."""
+    bars = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="0.7" height="{}"></rect>',
+        (
+            (index, round((40 - height) / 2, 1), height)
+            for index, height in (
+                (i, max(1.0, round(peak * 0.4, 1))) for i, peak in enumerate(clip.peaks)
+            )
+        ),
+    )
+    return format_html(
+        '<svg class="waveform" viewBox="0 0 {} 40" preserveAspectRatio="none" aria-hidden="true"'
+        ' focusable="false">{}</svg>',
+        max(1, len(clip.peaks)),
+        bars,
+    )
+
+
+@register.filter
+def clip_length(seconds) -> str:
+    """A duration as a player shows it: 0:07, 3:45."""
+    if seconds is None:
+        return ""
+    whole = int(round(float(seconds)))
+    return f"{whole // 60}:{whole % 60:02d}"

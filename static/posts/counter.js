@@ -44,7 +44,9 @@
     remaining.textContent = String(left);
     counter.classList.toggle("is-over", left < 0);
     counter.classList.toggle("is-near", left >= 0 && left < 20);
-    button.disabled = length === 0 || left < 0 || !storable;
+    // A post may be media alone: pictures or a sound clip already uploaded with the form.
+    var media = form.querySelector("input[name=attachment]") !== null;
+    button.disabled = (length === 0 && !media) || left < 0 || !storable;
   }
 
   function init(root) {

@@ -10,6 +10,7 @@ from posts.models import Post
 from tests.accounts.images import image_bytes
 from tests.e2e.helpers import log_in, log_out, screenshot
 from tests.factories import UserFactory
+from tests.posts.sounds import mp3_with_tags
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,7 +77,41 @@ def test_a_refused_file_is_named_and_the_other_stays(page, tmp_path):
     page.get_by_label("Add media").set_input_files([good, fake])
 
     expect(page.get_by_role("alert")).to_contain_text(
-        "fake.png: That file is not a JPEG, PNG, WebP or GIF image."
+        "fake.png: That file is not a picture (JPEG, PNG, WebP or GIF) or a sound clip"
     )
     expect(page.get_by_label("Description")).to_have_count(1)
     expect(page.get_by_label("What are you doing?")).to_have_value("Kept text")
+
+
+def test_a_sound_clip_is_posted_and_a_follower_plays_it(page, tmp_path):
+    maya = UserFactory(username="maya", display_name="Maya")
+    follow_create(follower=UserFactory(username="theo"), followee=maya)
+    reel = tmp_path / "reel4.mp3"
+    reel.write_bytes(mp3_with_tags())
+
+    log_in(page, "maya")
+    page.get_by_label("Add media").set_input_files(reel)
+    expect(page.get_by_text("Sound clip, 0:02")).to_be_visible()
+    page.get_by_label("Description").fill("Dialogue edit, reel 4")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.locator("#timeline article audio")).to_have_count(1)
+
+    log_out(page)
+    log_in(page, "theo")
+    card = page.locator("#timeline article").first
+    expect(card).to_contain_text("Dialogue edit, reel 4")
+    expect(card).to_contain_text("0:02")
+    audio = card.locator("audio")
+    expect(audio).to_have_accessible_description("Dialogue edit, reel 4")
+    screenshot(page, "media-audio")
+    # The player's own play button, pressed as a person would (a script may not start sound).
+    audio.focus()
+    page.keyboard.press("Space")
+    played = audio.evaluate(
+        """audio => new Promise(resolve => {
+            const check = () => audio.currentTime > 0.2 ? resolve(audio.currentTime) : null;
+            audio.addEventListener("timeupdate", check);
+            check();
+        })"""
+    )
+    assert played > 0.2

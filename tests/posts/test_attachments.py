@@ -83,8 +83,16 @@ def test_an_animated_gif_stays_animated():
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"just some notes, honestly\n" * 40, "song.mp3", "not a JPEG, PNG, WebP or GIF"),
-        (b"GIF89a" + b"\x00" * 30, "broken.gif", "not a JPEG, PNG, WebP or GIF"),
+        (
+            b"just some notes, honestly\n" * 40,
+            "song.mp3",
+            "not a picture (JPEG, PNG, WebP or GIF) or a sound clip",
+        ),
+        (
+            b"GIF89a" + b"\x00" * 30,
+            "broken.gif",
+            "not a picture (JPEG, PNG, WebP or GIF) or a sound clip",
+        ),
         (png_claiming_size(30_000, 30_000), "bomb.png", "too large"),
         (png_claiming_size(9_000, 9_000), "bomb.png", "too large"),
         (image_bytes("JPEG", size=(2000, 1500))[:3000], "cut.jpg", "damaged or incomplete"),

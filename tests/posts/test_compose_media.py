@@ -66,7 +66,7 @@ def test_a_refused_file_is_named_beside_the_field_and_the_rest_stays(client, may
     page = response.content.decode()
 
     assert response.status_code == 422
-    assert "song.jpg: That file is not a JPEG, PNG, WebP or GIF image." in page
+    assert "song.jpg: That file is not a picture (JPEG, PNG, WebP or GIF) or a sound clip" in page
     assert 'aria-invalid="true"' in page
     assert len(draft_ids(page)) == 1  # the good one stays chosen
     assert "Two files" in page
