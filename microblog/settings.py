@@ -250,6 +250,27 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads (avatars, pictures, sound clips) in S3-compatible object storage when S3_BUCKET is set
+# (django-storages): private objects, each read through a link signed for S3_URL_SECONDS, made
+# only after the site has checked that the reader may see the file.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+S3_URL_SECONDS = env_int("S3_URL_SECONDS", 300)
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": os.environ.get("S3_REGION", "") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": S3_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    }
 
 # Email (Django 6.1 mailers): printed to the console in development (DEBUG on, no EMAIL_HOST);
 # otherwise SMTP, to EMAIL_HOST or to a mail server on this machine.
@@ -281,11 +302,17 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+if S3_BUCKET:
+    # Pictures and sound come from the object store, through signed links.
+    _s3_origin = S3_ENDPOINT_URL.rstrip("/") or "https://*.amazonaws.com"
+    SECURE_CSP["img-src"].append(_s3_origin)
+    SECURE_CSP["media-src"].append(_s3_origin)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -13,7 +13,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.models import hidden_from
 from core.decorators import checks_person_itself, login_required
-from core.files import ranged_file_response
+from core.files import stored_file_response
 from core.paging import next_page_url
 from core.query import form_id, parse_id, query_id
 from core.responses import is_fragment, redirect_back, safe_next
@@ -287,9 +287,10 @@ def attachment(request, pk, variant):
     if found is None or not attachment_visible(found, request.user):
         raise Http404("No such file")
     name = found.preview if variant == "preview" and found.preview else found.file
-    response = ranged_file_response(request, name, found.content_type)
-    # Names are random and never reused: a browser may keep the file, but only for this viewer.
-    response["Cache-Control"] = "private, max-age=86400"
+    response = stored_file_response(request, name, found.content_type)
+    if response.status_code != 302:
+        # Names are random and never reused: a browser may keep the file, for this viewer only.
+        response["Cache-Control"] = "private, max-age=86400"
     return response
 
 
