@@ -54,6 +54,13 @@ def profile_posts(
     return keyset_page(posts, before=before, limit=limit)
 
 
+def profile_pinned(*, person: User, viewer=None) -> list:
+    """The posts `person` pinned to the top of their profile that `viewer` may see, newest pin
+    first (posts.services.post_pin keeps them few)."""
+    posts = person.posts.visible_to(viewer).with_card_data(viewer)
+    return list(posts.filter(pinned_at__isnull=False).order_by("-pinned_at"))
+
+
 def blocks_and_mutes(*, user: User) -> tuple[list[Block], list[Mute]]:
     """The people `user` blocks and mutes (newest first, with their profiles): two queries."""
     blocks = list(

@@ -81,14 +81,17 @@ def profile(request, username):
     if person.username != username and not request.htmx:
         return redirect("accounts:profile", username=person.username, permanent=True)
     before = query_id(request, "before")
-    posts, next_url = [], ""
+    posts, next_url, pinned = [], "", []
     if not person.is_suspended:
+        if before is None:
+            pinned = selectors.profile_pinned(person=person, viewer=viewer)
         page = selectors.profile_posts(person=person, viewer=viewer, before=before)
         path = reverse("accounts:profile", args=[person.username])
         posts, next_url = page.items, next_page_url(request, path, page)
     context = {
         "person": person,
         "posts": posts,
+        "pinned": pinned,
         "next_url": next_url,
         "is_own_profile": viewer is not None and viewer.pk == person.pk,
     }

@@ -41,6 +41,7 @@ _CARD_POST_FIELDS = (
     "removed_at",
     "mentioned_usernames",
     "has_media",
+    "pinned_at",
     "like_count",
     "repost_count",
     "reply_count",
@@ -211,6 +212,8 @@ class Post(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reposts"
     )
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Pinned by its author to the top of their profile (at most PINS_MAX; newest pin first).
+    pinned_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The accounts mentioned, as they were spelled when the post was written: the renderer links
     # exactly these, so showing a page of posts needs no lookup of who exists.
     mentioned_usernames = models.JSONField(default=list, blank=True)
@@ -232,7 +235,14 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["author", "-id"], name="posts_author_id_desc")]
+        indexes = [
+            models.Index(fields=["author", "-id"], name="posts_author_id_desc"),
+            models.Index(
+                fields=["author", "-pinned_at"],
+                condition=Q(pinned_at__isnull=False),
+                name="posts_author_pinned",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(repost_of__isnull=False) | ~Q(text="") | Q(has_media=True),
@@ -309,7 +319,7 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["post", "position", "id"]
+        ordering = ["post_id", "position", "id"]
         indexes = [
             models.Index(
                 fields=["owner", "created_at"],

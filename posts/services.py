@@ -190,7 +190,7 @@ def _drafts_take(author, media: Sequence[tuple[int, str]]) -> list[Attachment]:
     if not media:
         return []
     ids = [attachment_id for attachment_id, _ in media]
-    found = Attachment.objects.select_for_update().filter(
+    found = Attachment.objects.select_for_update(of=("self",)).filter(
         owner=author, post__isnull=True, pk__in=ids
     )
     by_id = {draft.pk: draft for draft in found}
@@ -279,6 +279,34 @@ def attachment_files(**filters) -> list[str]:
 def files_delete_on_commit(names: list[str]) -> None:
     if names:
         transaction.on_commit(lambda: media_files.files_delete(*names))
+
+
+PINS_MAX = 3
+
+
+@transaction.atomic
+def post_pin(*, user, post: Post, pinned: bool = True) -> None:
+    """Pin `post` to the top of its author's profile (or unpin it): only its author may, only
+    their own posts (not reposts), at most PINS_MAX at once. Pinning again changes nothing."""
+    if post.author_id != user.pk:
+        raise PermissionDenied("Only the author can pin a post.")
+    if post.repost_of_id:
+        raise ValidationError("Reposts can't be pinned: pin your own posts.", code="repost")
+    # The author's row is the lock: two pins at once cannot both pass the count below.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    post.refresh_from_db(fields=["pinned_at"])
+    if not pinned:
+        Post.objects.filter(pk=post.pk).update(pinned_at=None)
+        return
+    if post.pinned_at is not None:
+        return
+    if Post.objects.filter(author=user, pinned_at__isnull=False).count() >= PINS_MAX:
+        raise ValidationError(
+            "You can pin up to %(max)d posts. Unpin one first.",
+            code="too_many",
+            params={"max": PINS_MAX},
+        )
+    Post.objects.filter(pk=post.pk).update(pinned_at=timezone.now())
 
 
 def _mentioned_users(names: list[str]) -> list:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("posts/<id:pk>/delete/", views.delete, name="delete"),
     path("posts/<id:pk>/like/", views.like, name="like"),
     path("posts/<id:pk>/repost/", views.repost, name="repost"),
+    path("posts/<id:pk>/pin/", views.pin, name="pin"),
     path("tags/<tag:tag>/", views.tag, name="tag"),
     path("attachments/<id:pk>/full", views.attachment, {"variant": "full"}, name="attachment"),
     path("attachments/<id:pk>/", views.attachment_view, name="attachment_view"),

@@ -16,7 +16,7 @@ from core.decorators import checks_person_itself, login_required
 from core.files import stored_file_response
 from core.paging import next_page_url
 from core.query import form_id, parse_id, query_id
-from core.responses import is_fragment, redirect_back, safe_next
+from core.responses import flash, is_fragment, redirect_back, safe_next
 from posts import media, selectors, services
 from posts.forms import PostForm, reply_initial
 from posts.models import Attachment, Post
@@ -238,6 +238,28 @@ def repost(request, pk):
         off=services.repost_delete,
         template="posts/partials/post_card.html#repost-button",
     )
+
+
+@require_POST
+@login_required
+def pin(request, pk):
+    """Pin (state=on) or unpin (state=off) one of your posts to the top of your profile. htmx
+    gets the card back, its menu saying the new state; a refusal (a fourth pin) is a message."""
+    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    profile = reverse("accounts:profile", args=[request.user.username])
+    try:
+        services.post_pin(user=request.user, post=post, pinned=request.POST.get("state") == "on")
+    except PermissionDenied:
+        raise Http404("No such post of yours") from None
+    except ValidationError as error:
+        return flash(request, error.messages[0], status=422, fallback=profile)
+    if request.htmx:
+        card = Post.objects.visible_to(request.user).with_card_data(request.user).get(pk=pk)
+        context = {"post": card, "next": safe_next(request, "")}
+        return render(request, "posts/partials/post_card.html", context)
+    done = "Pinned to your profile." if request.POST.get("state") == "on" else "Unpinned."
+    messages.success(request, done)
+    return redirect_back(request, profile)
 
 
 @require_GET

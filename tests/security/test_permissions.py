@@ -272,6 +272,7 @@ ROUTES: dict[str, Route] = {
     "posts:repost": Route(
         lambda f: reverse("posts:repost", args=[f.post.pk]), POST_ONLY, OWN_WRITE
     ),
+    "posts:pin": Route(lambda f: reverse("posts:pin", args=[f.post.pk]), POST_ONLY, OWNER_ONLY),
     "posts:tag": Route(lambda f: reverse("posts:tag", args=[f.tag]), PUBLIC),
     "posts:notifications": Route(
         lambda f: reverse("posts:notifications"),
