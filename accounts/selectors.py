@@ -4,7 +4,7 @@ accounts imports neither posts nor follows (they depend on accounts); it reaches
 through the reverse relations they declare on User: `posts`, `following` and `followers`.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Block, Mute, User, viewer_has
@@ -26,6 +26,16 @@ def _posts_count() -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
+def _has_pins() -> Exists:
+    """Whether a person has pinned any post (the partial index of pins), so that a profile
+    without pins spends no query, nor the planning of a card query, on them."""
+    reverse = User._meta.get_field("posts")
+    pins = reverse.related_model._default_manager.filter(
+        **{reverse.field.name: OuterRef("pk"), "pinned_at__isnull": False}
+    )
+    return Exists(pins)
+
+
 def profile_people(*, viewer=None) -> QuerySet[User]:
     """People whose profile pages can be shown, with the counts the header needs.
 
@@ -39,6 +49,7 @@ def profile_people(*, viewer=None) -> QuerySet[User]:
         .select_related("industry")
         .annotate(
             posts_count=_posts_count(),
+            has_pins=_has_pins(),
             blocked_by_viewer=viewer_has(viewer, Block, "blocker", "blocked"),
             muted_by_viewer=viewer_has(viewer, Mute, "muter", "muted"),
         )

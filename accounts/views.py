@@ -83,7 +83,7 @@ def profile(request, username):
     before = query_id(request, "before")
     posts, next_url, pinned = [], "", []
     if not person.is_suspended:
-        if before is None:
+        if before is None and person.has_pins:
             pinned = selectors.profile_pinned(person=person, viewer=viewer)
         page = selectors.profile_posts(person=person, viewer=viewer, before=before)
         path = reverse("accounts:profile", args=[person.username])

@@ -240,12 +240,20 @@ def repost(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def pin(request, pk):
-    """Pin (state=on) or unpin (state=off) one of your posts to the top of your profile. htmx
-    gets the card back, its menu saying the new state; a refusal (a fourth pin) is a message."""
-    post = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+    """GET: "Pin this post?" (for people without JavaScript). POST: pin (state=on) or unpin
+    (state=off) one of your posts to the top of your profile. htmx gets the card back, its menu
+    saying the new state; a refusal (a fourth pin) is a message. Others' posts: 404."""
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user).select_related("author"),
+        pk=pk,
+        author=request.user,
+        repost_of=None,
+    )
+    if request.method == "GET":
+        return render(request, "posts/pin_confirm.html", {"post": post})
     profile = reverse("accounts:profile", args=[request.user.username])
     try:
         services.post_pin(user=request.user, post=post, pinned=request.POST.get("state") == "on")

@@ -174,9 +174,8 @@ def test_profile_page_queries_are_fixed_whatever_the_number_of_posts(
     PostFactory.create_batch(count, author=maya)
     Follow.objects.create(follower=client_logged_in.user, followee=maya)
 
-    # session, viewer, unread notifications (header), person with counts, pinned posts, one
-    # page of posts
-    with django_assert_num_queries(6):
+    # session, viewer, unread notifications (header), person with counts, one page of posts
+    with django_assert_num_queries(5):
         response = client_logged_in.get("/@maya/")
 
     assert response.status_code == 200
@@ -186,5 +185,5 @@ def test_profile_page_queries_are_fixed_whatever_the_number_of_posts(
 def test_profile_page_queries_for_visitors(client, maya, django_assert_num_queries, count):
     PostFactory.create_batch(count, author=maya)
 
-    with django_assert_num_queries(3):  # the person, pinned posts, one page of posts
+    with django_assert_num_queries(2):
         client.get("/@maya/")

@@ -65,6 +65,8 @@ def test_the_card_menu_pins_with_htmx_and_without(client):
     card = client.post(f"/posts/{post.pk}/pin/", {"state": "on"}, **HTMX).content.decode()
     assert "Unpin from profile" in card
 
+    asked = client.get(f"/posts/{post.pk}/pin/").content.decode()
+    assert "Unpin this post from your profile?" in asked
     plain = client.post(f"/posts/{post.pk}/pin/", {"state": "off", "next": "/@maya/"})
     assert plain.status_code == 302 and plain["Location"] == "/@maya/"
     post.refresh_from_db()
@@ -90,5 +92,16 @@ def test_nobody_pins_someone_elses_post_through_the_url(client):
     client.force_login(UserFactory())
 
     assert client.post(f"/posts/{post.pk}/pin/", {"state": "on"}).status_code == 404
+    assert client.get(f"/posts/{post.pk}/pin/").status_code == 404
     post.refresh_from_db()
     assert post.pinned_at is None
+
+
+@pytest.mark.parametrize("pins", [1, 3])
+def test_pins_cost_one_query_and_none_without_them(client, django_assert_num_queries, pins):
+    maya = UserFactory(username="maya")
+    for post in PostFactory.create_batch(pins, author=maya):
+        services.post_pin(user=maya, post=post)
+
+    with django_assert_num_queries(3):  # the person (and whether they pinned), pins, posts
+        client.get("/@maya/")

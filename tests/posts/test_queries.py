@@ -122,7 +122,7 @@ def test_every_kind_of_card_renders_from_the_one_card_query(
     assert f'src="{ana.avatar_thumbnail.url}"' in page
     assert 'aria-pressed="true">Like <span class="count">1</span>' in page
 
-    with django_assert_num_queries(6):  # session, user, the person, pinned, posts, unread badge
+    with django_assert_num_queries(5):  # session, user, the person, their posts, unread badge
         profile = client_logged_in.get(f"/@{ana.username}/").content.decode()
     assert profile.count('class="post-card') == 3
 

@@ -272,7 +272,11 @@ ROUTES: dict[str, Route] = {
     "posts:repost": Route(
         lambda f: reverse("posts:repost", args=[f.post.pk]), POST_ONLY, OWN_WRITE
     ),
-    "posts:pin": Route(lambda f: reverse("posts:pin", args=[f.post.pk]), POST_ONLY, OWNER_ONLY),
+    "posts:pin": Route(
+        lambda f: reverse("posts:pin", args=[f.post.pk]),
+        {ANONYMOUS: LOGIN, SUSPENDED: LOGIN, **dict.fromkeys(SIGNED_IN, DENIED)},
+        OWNER_ONLY,
+    ),
     "posts:tag": Route(lambda f: reverse("posts:tag", args=[f.tag]), PUBLIC),
     "posts:notifications": Route(
         lambda f: reverse("posts:notifications"),
