@@ -132,10 +132,10 @@ def _compose_media(request):
             ids.append(attachment_id)
     # Not "remove": a form control of that name would hide the form's own remove() from scripts.
     removed = form_id(request, "drop")
-    found = {
-        draft.pk: draft
-        for draft in Attachment.objects.filter(owner=request.user, post__isnull=True, pk__in=ids)
-    }
+    found = {}
+    if ids:  # most posts carry none: no query built
+        carried = Attachment.objects.filter(owner=request.user, post__isnull=True, pk__in=ids)
+        found = {draft.pk: draft for draft in carried}
     drafts = [found[i] for i in ids if i in found and i != removed]
     # As typed: one too long is refused by post_create, beside the pictures, and stays.
     descriptions = {
