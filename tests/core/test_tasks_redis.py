@@ -19,10 +19,9 @@ from django_tasks_redis.utils import get_status_index_key
 from core import tasks as core_tasks
 from follows import tasks as follows_tasks
 from follows.models import FanOut, TimelineEntry
-from follows.services import follow_create
 from posts import services as post_services
 from tests.factories import UserFactory
-from tests.queue import work_off
+from tests.queue import followed_author, holders, work_off
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/14")
 
@@ -92,6 +91,11 @@ def retry_due_in(result_id: str) -> float:
     """Seconds until a task waiting for its retry is due (it waits in the delayed set)."""
     key = backend().broker.delayed_key("default")
     return backend().get_client().zscore(key, result_id) - time.time()
+
+
+@pytest.fixture
+def author():
+    return followed_author()
 
 
 def test_a_task_is_handed_over_only_when_the_transaction_commits():
@@ -204,19 +208,6 @@ def test_healthz_reports_the_redis_queue(client):
     assert health["tasks"]["waiting"] == 1
     assert health["tasks"]["oldest_seconds"] >= 42
     assert health["tasks"]["worker"] == "ok"  # the worker above said so
-
-
-@pytest.fixture
-def author():
-    person = UserFactory(username="maya")
-    for n in range(25):
-        follow_create(follower=UserFactory(username=f"f{n}"), followee=person)
-    work_off()  # the follows' own work
-    return person
-
-
-def holders(post) -> list[int]:
-    return list(TimelineEntry.objects.filter(post=post).values_list("owner_id", flat=True))
 
 
 def test_a_post_reaches_every_follower_once_through_the_redis_queue(author):

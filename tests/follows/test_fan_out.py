@@ -14,7 +14,7 @@ from follows.models import FanOut, TimelineEntry
 from follows.services import follow_create, follow_delete
 from posts import services as post_services
 from tests.factories import UserFactory
-from tests.queue import DATABASE_QUEUE, work_off
+from tests.queue import DATABASE_QUEUE, followed_author, holders, work_off
 
 # Committed for real: the worker, as in production, closes a connection left in a transaction,
 # which would end a test's own.
@@ -29,15 +29,7 @@ def _queue(settings):
 
 @pytest.fixture
 def author():
-    person = UserFactory(username="maya")
-    for n in range(25):
-        follow_create(follower=UserFactory(username=f"f{n}"), followee=person)
-    work_off()  # the follows' own work
-    return person
-
-
-def holders(post) -> list[int]:
-    return list(TimelineEntry.objects.filter(post=post).values_list("owner_id", flat=True))
+    return followed_author()
 
 
 def test_the_author_sees_the_post_at_once_and_followers_after_the_worker(author):
