@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts import services
-from accounts.models import Industry, Invite, SiteSettings, User
+from accounts.models import Credit, Industry, Invite, Role, SiteSettings, User
 from accounts.signals import user_visibility_changed
 from core.admin import OfferedAdminMixin
 
@@ -80,6 +80,25 @@ class IndustryAdmin(OfferedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    """The roles people pick from for their profile and the directory's filter."""
+
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Credit)
+class CreditAdmin(admin.ModelAdmin):
+    """People's credits, for moderators: found by title or person, removed when abusive."""
+
+    list_display = ["role", "title", "year", "user"]
+    search_fields = ["title", "role", "user__username"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(SiteSettings)

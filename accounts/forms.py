@@ -3,10 +3,10 @@ import unicodedata
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, URLValidator
 
 from accounts import avatars
-from accounts.models import Industry, User
+from accounts.models import ROLES_MAX, Industry, Role, User, credit_year_max
 from core.forms import NoColonLabels, PasswordForm
 
 # Usernames that would clash with our own URLs (/@settings/ is fine, but a person called "admin"
@@ -85,9 +85,31 @@ class ProfileForm(NoColonLabels, forms.ModelForm):
         help_text="Your portfolio, reel or studio site.",
     )
 
+    roles = forms.ModelMultipleChoiceField(
+        label="Roles",
+        queryset=Role.objects.order_by("name"),
+        # By slug: a value is looked up as text, so no number sent can overflow the database's.
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=f"Up to {ROLES_MAX}: what you do. People can find you by them in the directory.",
+        error_messages={
+            "invalid_choice": "Choose roles from the list.",
+            "invalid_pk_value": "Choose roles from the list.",
+        },
+    )
+
     class Meta:
         model = User
-        fields = ["display_name", "bio", "industry", "location", "website", "open_to_collaborate"]
+        fields = [
+            "display_name",
+            "bio",
+            "industry",
+            "roles",
+            "location",
+            "website",
+            "open_to_collaborate",
+        ]
         labels = {
             "display_name": "Display name",
             "bio": "Bio",
@@ -103,10 +125,19 @@ class ProfileForm(NoColonLabels, forms.ModelForm):
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 3, "maxlength": 160})}
 
+    def clean_roles(self):
+        roles = self.cleaned_data["roles"]
+        if len(roles) > ROLES_MAX:
+            raise forms.ValidationError(
+                f"Choose up to {ROLES_MAX} roles; you chose {len(roles)}.", code="too_many"
+            )
+        return roles
+
     field_order = [
         "display_name",
         "bio",
         "industry",
+        "roles",
         "location",
         "website",
         "avatar_upload",
@@ -142,3 +173,22 @@ class DeleteAccountForm(PasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].help_text = "Enter your password to confirm."
+
+
+class CreditForm(NoColonLabels, forms.Form):
+    """One line of a portfolio: "Dialogue editor, Night Shift, 2024"."""
+
+    role = forms.CharField(
+        label="Role", max_length=60, help_text="What you did: e.g. Dialogue editor."
+    )
+    title = forms.CharField(label="Title", max_length=120, help_text="The film, show or record.")
+    year = forms.IntegerField(
+        label="Year",
+        min_value=1900,
+        error_messages={"invalid": "Give the year as a number, e.g. 2024."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget.attrs.update({"min": 1900, "max": credit_year_max()})
+        self.fields["year"].validators.append(MaxValueValidator(credit_year_max()))

@@ -28,6 +28,23 @@ class Industry(models.Model):
         return self.name
 
 
+class Role(models.Model):
+    """What someone does (dialogue editor, foley artist, composer...): a list the admin keeps,
+    from which each person picks up to ROLES_MAX for their profile and the directory's filter."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+ROLES_MAX = 5
+
+
 def _has_account(prefix: str = "") -> Q:
     """An account that exists for others: not deactivated, not waiting for approval."""
     return Q(**{f"{prefix}is_active": True, f"{prefix}awaiting_approval": False})
@@ -166,6 +183,7 @@ class User(AbstractUser):
     industry = models.ForeignKey(
         Industry, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
+    roles = models.ManyToManyField(Role, blank=True, related_name="people")
     location = models.CharField(max_length=50, blank=True)
     website = models.URLField(blank=True)
     open_to_collaborate = models.BooleanField(default=False)
@@ -409,3 +427,29 @@ def hidden_from(viewer, field: str = "pk", *, mutes: bool = True) -> Q:
         sql += f" UNION ALL SELECT muted_id FROM {muted} WHERE muter_id = %s"  # noqa: S608
         params.append(viewer.pk)
     return Q(**{f"{field}__in": RawSQL(sql, params)})  # noqa: S611 (values are parameters)
+
+
+def credit_year_max() -> int:
+    return timezone.now().year + 2  # announced work
+
+
+class Credit(models.Model):
+    """A line of someone's portfolio: what they did on what, when ("Dialogue editor, Night Shift,
+    2024"). Shown on the profile, newest first; the directory's search finds titles."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="credits")
+    title = models.CharField(max_length=120)
+    role = models.CharField(max_length=60)
+    year = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2200), name="accounts_credit_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.role}, {self.title}, {self.year}"

@@ -26,14 +26,14 @@ def _posts_count() -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def _has_pins() -> Exists:
-    """Whether a person has pinned any post (the partial index of pins), so that a profile
-    without pins spends no query, nor the planning of a card query, on them."""
-    reverse = User._meta.get_field("posts")
-    pins = reverse.related_model._default_manager.filter(
-        **{reverse.field.name: OuterRef("pk"), "pinned_at__isnull": False}
+def _has(related: str, **filters) -> Exists:
+    """Whether a person has any rows of `related` (e.g. "credits"), as an EXISTS beside them, so
+    that a profile without any spends no query on them."""
+    reverse = User._meta.get_field(related)
+    rows = reverse.related_model._default_manager.filter(
+        **{reverse.field.name: OuterRef("pk")}, **filters
     )
-    return Exists(pins)
+    return Exists(rows)
 
 
 def profile_people(*, viewer=None) -> QuerySet[User]:
@@ -49,7 +49,9 @@ def profile_people(*, viewer=None) -> QuerySet[User]:
         .select_related("industry")
         .annotate(
             posts_count=_posts_count(),
-            has_pins=_has_pins(),
+            has_pins=_has("posts", pinned_at__isnull=False),
+            has_credits=_has("credits"),
+            has_roles=Exists(User.roles.through.objects.filter(user=OuterRef("pk"))),
             blocked_by_viewer=viewer_has(viewer, Block, "blocker", "blocked"),
             muted_by_viewer=viewer_has(viewer, Mute, "muter", "muted"),
         )
@@ -86,7 +88,8 @@ def blocks_and_mutes(*, user: User) -> tuple[list[Block], list[Mute]]:
 
 
 def user_export(*, user: User) -> dict:
-    """Everything a person may take away: their profile, posts and who they follow."""
+    """Everything a person may take away: their profile (roles and credits too), posts and who
+    they follow."""
     posts = user.posts.order_by("id").values(
         "id", "text", "created_at", "in_reply_to_id", "repost_of_id", "removed_at"
     )
@@ -101,7 +104,9 @@ def user_export(*, user: User) -> dict:
             "website": user.website,
             "open_to_collaborate": user.open_to_collaborate,
             "date_joined": user.date_joined.isoformat(),
+            "roles": list(user.roles.order_by("name").values_list("name", flat=True)),
         },
+        "credits": list(user.credits.values("role", "title", "year")),
         "posts": [
             {
                 "id": post["id"],

@@ -7,7 +7,17 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts import avatars, tasks
-from accounts.models import Block, Invite, Mute, RegistrationMode, SiteSettings, User
+from accounts.models import (
+    ROLES_MAX,
+    Block,
+    Credit,
+    Invite,
+    Mute,
+    RegistrationMode,
+    SiteSettings,
+    User,
+    credit_year_max,
+)
 from accounts.signals import block_created, user_deleting
 from core.db import get_or_create
 from core.ratelimit import counted, per_address, rate_limit_hit
@@ -109,10 +119,22 @@ def profile_update(
     New avatar files are written first; if the database write fails they are deleted again, and
     the old files are deleted only once the new names are committed.
     """
-    editable = {"display_name", "bio", "industry", "location", "website", "open_to_collaborate"}
+    editable = {
+        "display_name",
+        "bio",
+        "industry",
+        "roles",
+        "location",
+        "website",
+        "open_to_collaborate",
+    }
     unknown = set(fields) - editable
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
+    fields = dict(fields)
+    roles = fields.pop("roles", None)
+    if roles is not None and len(roles) > ROLES_MAX:
+        raise ValidationError({"roles": f"Choose up to {ROLES_MAX} roles."})
     for name, value in fields.items():
         setattr(user, name, value)
     old_files = [user.avatar.name, user.avatar_thumbnail.name]
@@ -127,6 +149,8 @@ def profile_update(
     try:
         user.full_clean(exclude=["password", "username", "email"])
         user.save()
+        if roles is not None:
+            user.roles.set(roles)
     except Exception:
         avatars.avatar_files_delete(*new_files)
         raise
@@ -223,4 +247,35 @@ def mute_create(*, muter: User, muted: User) -> Mute:
 def mute_delete(*, muter: User, muted: User) -> bool:
     """muter stops muting muted (True if they were): their posts come back in the timelines."""
     deleted, _ = Mute.objects.filter(muter=muter, muted=muted).delete()
+    return bool(deleted)
+
+
+CREDITS_MAX = 100
+
+
+@transaction.atomic
+def credit_create(*, user: User, title: str, role: str, year: int) -> Credit:
+    """Add a line to `user`'s credits (at most CREDITS_MAX). ValidationError, by field, for a
+    blank title or role or a year outside 1900 to two years ahead."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if Credit.objects.filter(user=user).count() >= CREDITS_MAX:
+        raise ValidationError(f"You can list up to {CREDITS_MAX} credits.", code="too_many")
+    credit = Credit(user=user, title=title.strip(), role=role.strip(), year=year)
+    errors = {}
+    if not credit.title:
+        errors["title"] = "Give the title of the work."
+    if not credit.role:
+        errors["role"] = "Say what you did on it."
+    if not 1900 <= year <= credit_year_max():
+        errors["year"] = f"Give a year from 1900 to {credit_year_max()}."
+    if errors:
+        raise ValidationError(errors)
+    credit.full_clean(exclude=["user"])
+    credit.save()
+    return credit
+
+
+def credit_delete(*, user: User, credit_id: int) -> bool:
+    """Remove one of `user`'s credits (someone else's is left alone). Whether it was there."""
+    deleted, _ = Credit.objects.filter(user=user, pk=credit_id).delete()
     return bool(deleted)

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import selectors, services
-from accounts.forms import DeleteAccountForm, ProfileForm, SignupForm
+from accounts.forms import CreditForm, DeleteAccountForm, ProfileForm, SignupForm
 from accounts.models import Invite
 from core.decorators import login_required
 from core.paging import next_page_url
-from core.query import query_id
+from core.query import form_id, query_id
 from core.ratelimit import client_ip
 from core.responses import flash, is_fragment, redirect_back, safe_next
 
@@ -82,6 +82,8 @@ def profile(request, username):
         return redirect("accounts:profile", username=person.username, permanent=True)
     before = query_id(request, "before")
     posts, next_url, pinned = [], "", []
+    roles = list(person.roles.all()) if person.has_roles else []
+    credits = list(person.credits.all()) if person.has_credits else []
     if not person.is_suspended:
         if before is None and person.has_pins:
             pinned = selectors.profile_pinned(person=person, viewer=viewer)
@@ -92,6 +94,8 @@ def profile(request, username):
         "person": person,
         "posts": posts,
         "pinned": pinned,
+        "roles": roles,
+        "credits": credits,
         "next_url": next_url,
         "is_own_profile": viewer is not None and viewer.pk == person.pk,
     }
@@ -127,6 +131,34 @@ def settings_profile(request):
         request.user.refresh_from_db()
         return render(request, template, {"form": form}, status=422)
     return render(request, template, {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_credits(request):
+    """Your credits: the list, each with Remove, and a form adding one. htmx swaps the section;
+    without JavaScript the page comes back (422 with the errors beside the fields)."""
+    form = CreditForm()
+    status = 200
+    if request.method == "POST":
+        removed = form_id(request, "remove")
+        if removed is not None:
+            services.credit_delete(user=request.user, credit_id=removed)
+        else:
+            form = CreditForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.credit_create(user=request.user, **form.cleaned_data)
+                    form = CreditForm()
+                except ValidationError as error:
+                    form.add_error(None, error)  # by field, or for the form (too many)
+            if form.errors:
+                status = 422
+        if not request.htmx and status == 200:
+            return redirect("accounts:credits")
+    context = {"form": form, "credits": request.user.credits.all()}
+    template = "accounts/settings_credits.html"
+    return render(request, template + ("#credits" if request.htmx else ""), context, status=status)
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from accounts.models import Industry
+from accounts.models import Industry, Role
 
 
 class PeopleFilterForm(forms.Form):
@@ -15,6 +15,14 @@ class PeopleFilterForm(forms.Form):
         required=False,
         empty_label="Any industry",
         error_messages={"invalid_choice": "Choose an industry from the list."},
+    )
+    role = forms.ModelChoiceField(
+        label="Role",
+        queryset=Role.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any role",
+        error_messages={"invalid_choice": "Choose a role from the list."},
     )
     location = forms.CharField(label="Location", required=False, max_length=50)
     open_to_collaborate = forms.BooleanField(label="Open to collaborate", required=False)
@@ -32,9 +40,12 @@ class PeopleFilterForm(forms.Form):
         }
         typing = {**live, "hx-trigger": "input changed delay:300ms"}
         self.fields["q"].widget.input_type = "search"
-        self.fields["q"].widget.attrs.update({**typing, "placeholder": "Name, username or bio"})
+        self.fields["q"].widget.attrs.update(
+            {**typing, "placeholder": "Name, username, bio or credit"}
+        )
         self.fields["location"].widget.attrs.update({**typing, "placeholder": "e.g. Berlin"})
         self.fields["industry"].widget.attrs.update({**live, "hx-trigger": "change"})
+        self.fields["role"].widget.attrs.update({**live, "hx-trigger": "change"})
         self.fields["open_to_collaborate"].widget.attrs.update({**live, "hx-trigger": "change"})
 
     def filters(self) -> dict:

@@ -1,9 +1,9 @@
 """People: the directory, industries, follower and following lists, person cards."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import Industry, User, follows_of, visible_people
+from accounts.models import Credit, Industry, Role, User, follows_of, visible_people
 from core.paging import PAGE_SIZE, Page, keyset_page
 from core.query import format_id_pair
 from follows.models import Follow
@@ -26,6 +26,7 @@ def people_directory(
     *,
     viewer=None,
     industry: Industry | None = None,
+    role: Role | None = None,
     location: str = "",
     open_to_collaborate: bool = False,
     q: str = "",
@@ -33,9 +34,9 @@ def people_directory(
     limit: int = PAGE_SIZE,
 ) -> Page:
     """Visible people matching every given filter, most recently active first (newest post,
-    then newest account). Location and the search (name, username, bio) are case-insensitive
-    substring matches. Keyset-paginated by (activity, id), the cursor "<activity>.<id>". One
-    query.
+    then newest account). Location and the search (name, username, bio, the titles of their
+    credits) are case-insensitive substring matches. Keyset-paginated by (activity, id), the
+    cursor "<activity>.<id>". One query.
 
     The activity order computes each matching person's newest post id with an index probe, so
     it scans the matching people, not the posts: fine for tens of thousands of people; beyond
@@ -44,14 +45,20 @@ def people_directory(
     people = people_for_cards(User.objects.visible(), viewer).annotate(activity=last_post_id())
     if industry is not None:
         people = people.filter(industry=industry)
+    if role is not None:
+        people = people.filter(roles=role)
     if location.strip():
         people = people.filter(location__icontains=location.strip())
     if open_to_collaborate:
         people = people.filter(open_to_collaborate=True)
     if q.strip():
         term = q.strip().lstrip("@")
+        credited = Credit.objects.filter(user=OuterRef("pk"), title__icontains=term)
         people = people.filter(
-            Q(username__icontains=term) | Q(display_name__icontains=term) | Q(bio__icontains=term)
+            Q(username__icontains=term)
+            | Q(display_name__icontains=term)
+            | Q(bio__icontains=term)
+            | Exists(credited)
         )
     if before is not None:
         activity, person_id = before

@@ -468,8 +468,9 @@ def test_directory_query_count_is_fixed(client_logged_in, me, count, django_asse
         person = UserFactory(industry=sound, location="Berlin", open_to_collaborate=True)
         PostFactory(author=person)
 
-    # session, user, the chosen industry (validation), industries for the select, people
-    with django_assert_num_queries(6):
+    # session, user, the chosen industry (validation), industries and roles for the selects,
+    # people (and the unread badge)
+    with django_assert_num_queries(7):
         response = client_logged_in.get(
             "/people/?industry=sound&location=ber&open_to_collaborate=on"
         )

@@ -230,6 +230,7 @@ ROUTES: dict[str, Route] = {
     "security:password_change_done": Route(
         lambda f: reverse("security:password_change_done"), MEMBERS
     ),
+    "accounts:credits": Route(lambda f: reverse("accounts:credits"), MEMBERS, OWN_WRITE),
     "accounts:data": Route(lambda f: reverse("accounts:data"), MEMBERS),
     "accounts:export_json": Route(lambda f: reverse("accounts:export_json"), MEMBERS),
     "accounts:export_csv": Route(lambda f: reverse("accounts:export_csv"), MEMBERS),
