@@ -39,9 +39,11 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def _seeded_industries(transactional_db):
     """Browser tests run against a live server, so their database is emptied (not rolled back)
-    after each test, taking the industries the first migration seeds with it: seed them again."""
+    after each test, taking the industries and roles the migrations seed with it: seed them
+    again."""
     migration = importlib.import_module("accounts.migrations.0002_seed_industries_and_cache_table")
     migration.seed_industries(apps, None)
+    importlib.import_module("accounts.migrations.0008_seed_roles").seed_roles(apps, None)
 
 
 @pytest.fixture(scope="session")

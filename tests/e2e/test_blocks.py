@@ -24,6 +24,7 @@ def test_mute_hides_posts_block_removes_the_follow_and_settings_undo_them(page):
     # Mute Bea from her profile: the button turns into Unmute in place.
     page.goto(page.base_url + "/@bea/")
     page.evaluate("window.stillTheSamePage = true")
+    page.get_by_label("More actions for Bea Lindqvist").click()  # the profile's ••• menu
     page.get_by_role("button", name="Mute Bea Lindqvist").click()
     expect(page.get_by_role("button", name="Unmute Bea Lindqvist")).to_be_visible()
     assert page.evaluate("window.stillTheSamePage") is True
@@ -37,6 +38,7 @@ def test_mute_hides_posts_block_removes_the_follow_and_settings_undo_them(page):
     assert Follow.objects.filter(follower=cid, followee=ana).exists()
     page.goto(page.base_url + "/@cid/")
     page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_label("More actions for Cid Moreau").click()
     page.get_by_role("button", name="Block Cid Moreau").click()
     expect(page.get_by_role("button", name="Unblock Cid Moreau")).to_be_visible()
     expect(page.get_by_role("button", name="Follow Cid Moreau")).to_have_count(0)
