@@ -186,6 +186,9 @@ class User(AbstractUser):
     roles = models.ManyToManyField(Role, blank=True, related_name="people")
     location = models.CharField(max_length=50, blank=True)
     website = models.URLField(blank=True)
+    # When the website was last found linking back to the profile with rel="me" (Mastodon's
+    # verified link); cleared when the website changes (accounts.tasks.website_verify).
+    website_verified_at = models.DateTimeField(null=True, blank=True, editable=False)
     open_to_collaborate = models.BooleanField(default=False)
     suspended_at = models.DateTimeField(null=True, blank=True)
     # Square 400 px and 96 px renditions made by accounts.avatars; the original is never kept.

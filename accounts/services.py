@@ -113,6 +113,7 @@ def profile_update(
     fields: dict,
     avatar_images: tuple[bytes, bytes] | None = None,
     remove_avatar: bool = False,
+    profile_url: str = "",
 ) -> User:
     """Save profile fields, and replace or remove the avatar.
 
@@ -132,6 +133,8 @@ def profile_update(
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     fields = dict(fields)
+    if "website" in fields and fields["website"] != user.website:
+        user.website_verified_at = None
     roles = fields.pop("roles", None)
     if roles is not None and len(roles) > ROLES_MAX:
         raise ValidationError({"roles": f"Choose up to {ROLES_MAX} roles."})
@@ -156,6 +159,9 @@ def profile_update(
         raise
     if new_files or remove_avatar:
         transaction.on_commit(lambda: avatars.avatar_files_delete(*old_files))
+    if user.website and profile_url:
+        # Checked again at each save, as Mastodon does: the page may have gained the link.
+        enqueue(tasks.website_verify, user.pk, user.website, profile_url)
     return user
 
 

@@ -120,6 +120,9 @@ def settings_profile(request):
                 fields=fields,
                 avatar_images=form.avatar_images,
                 remove_avatar=form.cleaned_data.get("avatar_remove", False),
+                profile_url=request.build_absolute_uri(
+                    reverse("accounts:profile", args=[request.user.username])
+                ),
             )
             if request.htmx:
                 form = ProfileForm(instance=request.user)
