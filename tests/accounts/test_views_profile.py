@@ -31,7 +31,7 @@ def test_profile_shows_who_the_person_is(client, maya):
     assert '<a href="/industries/audio-and-sound-design/">Audio and sound design</a>' in content
     assert "Los Angeles" in content
     assert (
-        '<a href="https://maya.example/reel" rel="nofollow noopener ugc" target="_blank">'
+        '<a href="https://maya.example/reel" rel="me nofollow noopener ugc" target="_blank">'
         in content
     )
     assert f'Joined <time datetime="{maya.date_joined:%Y-%m-%d}' in content
