@@ -88,8 +88,8 @@ def blocks_and_mutes(*, user: User) -> tuple[list[Block], list[Mute]]:
 
 
 def user_export(*, user: User) -> dict:
-    """Everything a person may take away: their profile (roles and credits too), posts and who
-    they follow."""
+    """Everything a person may take away: their profile (roles and credits too), posts, who
+    they follow and the media on their posts."""
     posts = user.posts.order_by("id").values(
         "id", "text", "created_at", "in_reply_to_id", "repost_of_id", "removed_at"
     )
@@ -123,4 +123,23 @@ def user_export(*, user: User) -> dict:
                 "followee__username", flat=True
             )
         ),
+        # Pictures and sound clips on posts; the zip export holds the files themselves.
+        "media": [
+            {
+                "post": row["post_id"],
+                "position": row["position"],
+                "kind": row["kind"],
+                "description": row["description"],
+                "file": export_media_name(row["post_id"], row["position"], row["file"]),
+            }
+            for row in user.attachments.filter(post__isnull=False)
+            .order_by("post_id", "position")
+            .values("post_id", "position", "kind", "description", "file")
+        ],
     }
+
+
+def export_media_name(post_id: int, position: int, stored: str) -> str:
+    """Where a media file lies inside the zip export: media/<post>-<position>.<extension>."""
+    extension = stored.rsplit(".", 1)[-1] if "." in stored else "bin"
+    return f"media/{post_id}-{position}.{extension}"

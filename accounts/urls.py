@@ -15,6 +15,7 @@ urlpatterns = [
     path("settings/data/", views.data, name="data"),
     path("settings/data/export.json", views.export_json, name="export_json"),
     path("settings/data/export.csv", views.export_csv, name="export_csv"),
+    path("settings/data/export.zip", views.export_zip, name="export_zip"),
     path("settings/data/delete/", views.delete_account, name="delete"),
     path("settings/blocks/", views.settings_blocks, name="blocks"),
     path("@<username:username>/block/", views.block, name="block"),

@@ -1,11 +1,15 @@
 import csv
 import json
+import shutil
+import tempfile
+import zipfile
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +23,7 @@ from accounts.models import Invite
 from core.decorators import login_required
 from core.paging import next_page_url
 from core.query import form_id, query_id
-from core.ratelimit import client_ip
+from core.ratelimit import client_ip, rate_limit_hit
 from core.responses import flash, is_fragment, redirect_back, safe_next
 
 # Axes adds a backend; after sign-up we log the person in through ours explicitly.
@@ -179,6 +183,34 @@ def export_json(request):
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = _attachment(request, "json")
+    return response
+
+
+@login_required
+def export_zip(request):
+    """Everything in one zip: export.json and the media files of the person's posts, read from
+    storage (the filesystem or the bucket) one by one into a temporary file (on disk past
+    10 MB), never all in memory. Limited by RATE_LIMIT_EXPORT: each one reads every file."""
+    rate_limit_hit(scope="export", key=f"user:{request.user.pk}")
+    payload = selectors.user_export(user=request.user)
+    # Closed by FileResponse once sent.
+    archive = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        text = json.dumps(payload, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+        bundle.writestr("export.json", text)
+        rows = request.user.attachments.filter(post__isnull=False).values_list(
+            "post_id", "position", "file"
+        )
+        for post_id, position, name in rows:
+            inside = selectors.export_media_name(post_id, position, name)
+            try:
+                with default_storage.open(name, "rb") as source, bundle.open(inside, "w") as out:
+                    shutil.copyfileobj(source, out, 1024 * 1024)
+            except FileNotFoundError:
+                continue  # a file lost from storage: the rest of the export still comes
+    archive.seek(0)
+    response = FileResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = _attachment(request, "zip")
     return response
 
 

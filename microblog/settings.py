@@ -363,6 +363,7 @@ RATE_LIMITS = {
         "password_reset": "5/1h",
         "post": "300/3h",
         "media": "30/30m",
+        "export": "5/1h",
         "follow": "400/1d",
         "like": "600/1h",
         "report": "30/1h",
