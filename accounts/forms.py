@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, URLValidator
 
 from accounts import avatars
-from accounts.models import ROLES_MAX, Industry, Role, User, credit_year_max
+from accounts.models import PROFILE_FIELDS, ROLES_MAX, Industry, Role, User, credit_year_max
 from core.forms import NoColonLabels, PasswordForm
 
 # Usernames that would clash with our own URLs (/@settings/ is fine, but a person called "admin"
@@ -101,15 +101,7 @@ class ProfileForm(NoColonLabels, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "display_name",
-            "bio",
-            "industry",
-            "roles",
-            "location",
-            "website",
-            "open_to_collaborate",
-        ]
+        fields = list(PROFILE_FIELDS)
         labels = {
             "display_name": "Display name",
             "bio": "Bio",

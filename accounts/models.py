@@ -44,6 +44,18 @@ class Role(models.Model):
 
 ROLES_MAX = 5
 
+# What a person edits on their profile (accounts.forms.ProfileForm, services.profile_update);
+# the avatar has its own handling.
+PROFILE_FIELDS = (
+    "display_name",
+    "bio",
+    "industry",
+    "roles",
+    "location",
+    "website",
+    "open_to_collaborate",
+)
+
 
 def _has_account(prefix: str = "") -> Q:
     """An account that exists for others: not deactivated, not waiting for approval."""

@@ -8,6 +8,7 @@ from django.db.models import F
 
 from accounts import avatars, tasks
 from accounts.models import (
+    PROFILE_FIELDS,
     ROLES_MAX,
     Block,
     Credit,
@@ -120,16 +121,7 @@ def profile_update(
     New avatar files are written first; if the database write fails they are deleted again, and
     the old files are deleted only once the new names are committed.
     """
-    editable = {
-        "display_name",
-        "bio",
-        "industry",
-        "roles",
-        "location",
-        "website",
-        "open_to_collaborate",
-    }
-    unknown = set(fields) - editable
+    unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     fields = dict(fields)
