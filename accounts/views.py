@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import selectors, services
@@ -186,6 +186,7 @@ def export_json(request):
     return response
 
 
+@require_GET
 @login_required
 def export_zip(request):
     """Everything in one zip: export.json and the media files of the person's posts, read from

@@ -234,7 +234,11 @@ ROUTES: dict[str, Route] = {
     "accounts:data": Route(lambda f: reverse("accounts:data"), MEMBERS),
     "accounts:export_json": Route(lambda f: reverse("accounts:export_json"), MEMBERS),
     "accounts:export_csv": Route(lambda f: reverse("accounts:export_csv"), MEMBERS),
-    "accounts:export_zip": Route(lambda f: reverse("accounts:export_zip"), MEMBERS),
+    "accounts:export_zip": Route(
+        lambda f: reverse("accounts:export_zip"),
+        MEMBERS,
+        changes_on_get={"core.RateLimitWindow": "each zip export counts against RATE_LIMIT_EXPORT"},
+    ),
     # Deleting your account is POST only; the walker sends no password, so it is refused (422).
     "accounts:delete": Route(
         lambda f: reverse("accounts:delete"),
