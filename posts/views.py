@@ -16,6 +16,7 @@ from core.decorators import checks_person_itself, login_required
 from core.files import stored_file_response
 from core.paging import next_page_url
 from core.query import form_id, parse_id, query_id
+from core.ratelimit import RateLimited
 from core.responses import flash, is_fragment, redirect_back, safe_next
 from posts import media, selectors, services
 from posts.forms import PostForm, reply_initial
@@ -151,6 +152,13 @@ def _compose_media(request):
             drafts.append(services.attachment_create(owner=request.user, upload=upload))
         except ValidationError as error:
             errors.append(f"{upload.name}: {error.messages[0]}")
+        except RateLimited as limited:
+            # Said beside the field like any refusal, so the text and the pictures stay.
+            minutes = max(1, -(-limited.retry_after // 60))
+            errors.append(
+                f"{upload.name}: you have uploaded a lot just now; try again in "
+                f"{minutes} minute{'s' if minutes != 1 else ''}."
+            )
     uploading = bool(request.POST.get("upload")) or removed is not None
     if uploads and not request.htmx:
         uploading = True

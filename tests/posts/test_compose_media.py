@@ -159,3 +159,18 @@ def test_a_picture_opens_full_size_in_a_dialog_with_htmx_and_as_itself_without(c
     assert "<dialog" in dialog.content.decode()
     assert f'src="/attachments/{draft_id}/full"' in dialog.content.decode()
     assert plain.status_code == 302 and plain["Location"] == f"/attachments/{draft_id}/full"
+
+
+def test_an_upload_over_the_rate_limit_is_named_and_the_text_stays(client, maya, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "media": "1/30m"}
+
+    response = client.post(
+        "/compose/", {"text": "Still here", "media": [image_upload(), image_upload("GIF")]}
+    )
+    page = response.content.decode()
+
+    assert response.status_code == 422
+    refusal = r"me\.gif: you have uploaded a lot just now; try again in \d+ minutes?\."
+    assert re.search(refusal, page)
+    assert "Still here" in page
+    assert len(draft_ids(page)) == 1
