@@ -143,7 +143,17 @@ def test_a_task_whose_worker_died_is_taken_up_again_after_the_timeout():
     work_off()
     assert status(dead.id) == TaskResultStatus.RUNNING  # may still be running: left alone
 
-    time.sleep(1.2)  # the timeout (1 s here), on Redis's own clock of the message's idle time
+    # Time passes: the message has been idle past the timeout (1 s here), on Redis's own clock,
+    # set by XCLAIM's IDLE option rather than waited for.
+    stream_key, message_id = message.handle
+    backend().get_client().xclaim(
+        stream_key,
+        backend().broker.consumer_group,
+        "dead-worker",
+        min_idle_time=0,
+        message_ids=[message_id],
+        idle=5000,
+    )
     work_off()
 
     assert message.task_id == dead.id
