@@ -321,9 +321,7 @@ def attachment(request, pk, variant):
     404 as if it did not exist: a post removed, its author suspended or blocking the viewer (or
     blocked by them); a draft, to anyone but its owner. Range requests get their part (206), so
     that a player can seek."""
-    found = Attachment.objects.select_related("post").filter(pk=pk).first()
-    if found is None or not attachment_visible(found, request.user):
-        raise Http404("No such file")
+    found = _attachment_for(request.user, pk)
     name = found.preview if variant == "preview" and found.preview else found.file
     response = stored_file_response(request, name, found.content_type)
     if response.status_code != 302:
@@ -336,12 +334,19 @@ def attachment(request, pk, variant):
 def attachment_view(request, pk):
     """A picture at full size in a dialog over the page (htmx, from a card's picture); without
     htmx, the picture itself. 404 to whoever may not see it."""
-    found = Attachment.objects.select_related("post").filter(pk=pk).first()
-    if found is None or not attachment_visible(found, request.user):
-        raise Http404("No such picture")
+    found = _attachment_for(request.user, pk)
     if not request.htmx:
         return redirect("posts:attachment", found.pk)
     return render(request, "posts/partials/lightbox.html", {"picture": found})
+
+
+def _attachment_for(viewer, pk: int) -> Attachment:
+    """The attachment `pk` if `viewer` may see it, else 404 (the same for one that does not
+    exist)."""
+    found = Attachment.objects.filter(pk=pk).first()
+    if found is None or not attachment_visible(found, viewer):
+        raise Http404("No such file")
+    return found
 
 
 def attachment_visible(found: Attachment, viewer) -> bool:
