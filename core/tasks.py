@@ -81,29 +81,35 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, settings.TASK_RETRY_SECONDS * 2 ** max(0, attempts - 1)))
 
 
-def retry_or_fail(result: DBTaskResult, *, backoff: bool = True) -> bool:
-    """After a failed try: back to the queue, to run after its backoff (or at once: a task whose
-    worker died did not fail), if attempts are left; the error stays on the row, for the admin.
-    Returns whether it will run again."""
-    attempts = len(result.worker_ids)
+def _next_try(task_id, name: str, attempts: int, *, backoff: bool = True) -> timedelta | None:
+    """The wait before a failed task's next try (none when it is out of attempts: it has failed
+    for good), logged either way; the one rule both queues retry by."""
     if attempts >= settings.TASK_MAX_ATTEMPTS:
-        logger.error(
-            "task %s (%s) failed for good after %d attempts", result.pk, result.task_name, attempts
-        )
-        return False
+        logger.error("task %s (%s) failed for good after %d attempts", task_id, name, attempts)
+        return None
     delay = retry_delay(attempts) if backoff else timedelta(0)
-    result.status = TaskResultStatus.READY
-    result.run_after = timezone.now() + delay
-    result.finished_at = None
-    result.save(update_fields=["status", "run_after", "finished_at"])
     logger.warning(
         "task %s (%s) failed (attempt %d of %d); again in %s",
-        result.pk,
-        result.task_name,
+        task_id,
+        name,
         attempts,
         settings.TASK_MAX_ATTEMPTS,
         delay,
     )
+    return delay
+
+
+def retry_or_fail(result: DBTaskResult, *, backoff: bool = True) -> bool:
+    """After a failed try: back to the queue, to run after its backoff (or at once: a task whose
+    worker died did not fail), if attempts are left; the error stays on the row, for the admin.
+    Returns whether it will run again."""
+    delay = _next_try(result.pk, result.task_name, len(result.worker_ids), backoff=backoff)
+    if delay is None:
+        return False
+    result.status = TaskResultStatus.READY
+    result.run_after = timezone.now() + delay
+    result.finished_at = None
+    result.save(update_fields=["status", "run_after", "finished_at"])
     return True
 
 
@@ -271,16 +277,9 @@ def redis_retry_or_fail(backend, result) -> bool:
     """After a failed try of a task queued in Redis: queued again to run after its backoff, if
     attempts are left, with its errors kept (they count the attempts, and the admin shows them).
     Returns whether it will run again."""
-    attempts = len(result.errors)
-    if attempts >= settings.TASK_MAX_ATTEMPTS:
-        logger.error(
-            "task %s (%s) failed for good after %d attempts",
-            result.id,
-            result.task.module_path,
-            attempts,
-        )
+    delay = _next_try(result.id, result.task.module_path, len(result.errors))
+    if delay is None:
         return False
-    delay = retry_delay(attempts)
     queue_name = backend.get_task_data(result.id).get("queue_name", "default")
     # The delayed set first: the queue moves a task from it to its stream only while the task is
     # READY, so if the status change below does not happen the task stays failed, not lost.
@@ -289,14 +288,6 @@ def redis_retry_or_fail(backend, result) -> bool:
         {result.id: (timezone.now() + delay).timestamp()},
     )
     backend.transition_task_status(result.id, TaskResultStatus.READY, [TaskResultStatus.FAILED])
-    logger.warning(
-        "task %s (%s) failed (attempt %d of %d); again in %s",
-        result.id,
-        result.task.module_path,
-        attempts,
-        settings.TASK_MAX_ATTEMPTS,
-        delay,
-    )
     return True
 
 
