@@ -28,6 +28,33 @@ class Industry(models.Model):
         return self.name
 
 
+class Visibility(models.TextChoices):
+    """Who may read a post, widest first (Mastodon's four levels and its names for them).
+
+    The rule that applies them is `posts.models.audience`; people choose their default here
+    because the setting belongs to the person."""
+
+    PUBLIC = "public", "Public"
+    UNLISTED = "unlisted", "Unlisted"
+    FOLLOWERS = "private", "Followers only"
+    DIRECT = "direct", "Mentioned people only"
+
+    @classmethod
+    def width(cls, value: str) -> int:
+        """How many people a level reaches, as an order: public 3 ... direct 0."""
+        return {cls.PUBLIC: 3, cls.UNLISTED: 2, cls.FOLLOWERS: 1, cls.DIRECT: 0}[value]
+
+
+# Levels everyone may read (the difference between them is where a post is listed).
+OPEN_VISIBILITY = (Visibility.PUBLIC, Visibility.UNLISTED)
+
+
+class MessagesFrom(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    FOLLOWING = "following", "People you follow"
+    NOBODY = "nobody", "Nobody"
+
+
 class Role(models.Model):
     """What someone does (dialogue editor, foley artist, composer...): a list the admin keeps,
     from which each person picks up to ROLES_MAX for their profile and the directory's filter."""
@@ -206,6 +233,21 @@ class User(AbstractUser):
     # Square 400 px and 96 px renditions made by accounts.avatars; the original is never kept.
     avatar = models.ImageField(blank=True, max_length=200)
     avatar_thumbnail = models.ImageField(blank=True, max_length=200)
+    # Privacy settings: the compose box's starting visibility, whether new followers wait for
+    # approval (Mastodon's "locked" account), and who may start a conversation.
+    default_visibility = models.CharField(
+        max_length=8,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        db_default=Visibility.PUBLIC,
+    )
+    approve_followers = models.BooleanField(default=False, db_default=False)
+    messages_from = models.CharField(
+        max_length=9,
+        choices=MessagesFrom.choices,
+        default=MessagesFrom.EVERYONE,
+        db_default=MessagesFrom.EVERYONE,
+    )
     # Set at sign-up when the instance requires approval; a moderator clears it in the admin.
     awaiting_approval = models.BooleanField(default=False)
     invite = models.ForeignKey(

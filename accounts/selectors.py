@@ -7,7 +7,7 @@ through the reverse relations they declare on User: `posts`, `following` and `fo
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import Block, Mute, User, viewer_has
+from accounts.models import Block, Mute, User, Visibility, viewer_has
 from core.paging import PAGE_SIZE, Page, keyset_page
 
 
@@ -18,6 +18,7 @@ def _posts_count() -> Coalesce:
         reverse.related_model._default_manager.filter(
             **{reverse.field.name: OuterRef("pk"), "removed_at__isnull": True}
         )
+        .exclude(visibility=Visibility.DIRECT)
         .order_by()
         .values(reverse.field.name)
         .annotate(count=Count("pk"))
@@ -62,8 +63,10 @@ def profile_posts(
     *, person: User, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
 ) -> Page:
     """One page of a person's posts that `viewer` may see, newest first (people see their own
-    removed posts, marked; staff see all)."""
-    posts = person.posts.visible_to(viewer).with_card_data(viewer)
+    removed posts, marked; staff see all). Messages are in conversations, not on profiles."""
+    posts = (
+        person.posts.visible_to(viewer).exclude(visibility=Visibility.DIRECT).with_card_data(viewer)
+    )
     return keyset_page(posts, before=before, limit=limit)
 
 
@@ -91,7 +94,7 @@ def user_export(*, user: User) -> dict:
     """Everything a person may take away: their profile (roles and credits too), posts, who
     they follow and the media on their posts."""
     posts = user.posts.order_by("id").values(
-        "id", "text", "created_at", "in_reply_to_id", "repost_of_id", "removed_at"
+        "id", "text", "visibility", "created_at", "in_reply_to_id", "repost_of_id", "removed_at"
     )
     return {
         "profile": {
@@ -111,6 +114,7 @@ def user_export(*, user: User) -> dict:
             {
                 "id": post["id"],
                 "text": post["text"],
+                "visibility": post["visibility"],
                 "created_at": post["created_at"].isoformat(),
                 "in_reply_to": post["in_reply_to_id"],
                 "repost_of": post["repost_of_id"],

@@ -13,6 +13,7 @@ from accounts.models import (
     Block,
     Credit,
     Invite,
+    MessagesFrom,
     Mute,
     RegistrationMode,
     SiteSettings,
@@ -185,6 +186,28 @@ def block_check(*, actor: User, other: User, action: str) -> None:
         raise ValidationError(
             "You can't %(action)s @%(username)s: they have blocked you.",
             code="blocked",
+            params=params,
+        )
+
+
+def message_check(*, sender: User, recipient: User) -> None:
+    """Whether `sender` may write to `recipient` privately (a post for mentioned people only,
+    a message): not when either blocks the other, nor against the recipient's "who can
+    message you" setting (everyone, people they follow, nobody). ValidationError saying why."""
+    block_check(actor=sender, other=recipient, action="message")
+    params = {"username": recipient.username}
+    if recipient.messages_from == MessagesFrom.NOBODY:
+        raise ValidationError(
+            "@%(username)s doesn't take messages.", code="messages_off", params=params
+        )
+    # Follows belong to a later app; their reverse relation on people is enough here.
+    if (
+        recipient.messages_from == MessagesFrom.FOLLOWING
+        and not recipient.following.filter(followee=sender).exists()
+    ):
+        raise ValidationError(
+            "@%(username)s takes messages only from people they follow.",
+            code="messages_following",
             params=params,
         )
 

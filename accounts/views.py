@@ -222,7 +222,15 @@ def export_csv(request):
     response["Content-Disposition"] = _attachment(request, "csv")
     writer = csv.writer(response)
     writer.writerow(
-        ["id", "created_at", "text", "in_reply_to", "repost_of", "removed_by_moderator"]
+        [
+            "id",
+            "created_at",
+            "text",
+            "visibility",
+            "in_reply_to",
+            "repost_of",
+            "removed_by_moderator",
+        ]
     )
     for post in payload["posts"]:
         writer.writerow(
@@ -231,6 +239,7 @@ def export_csv(request):
                 post["created_at"],
                 # Spreadsheets run cells that start with = + - @ as formulas; a quote stops that.
                 _csv_safe(post["text"]),
+                post["visibility"],
                 post["in_reply_to"] or "",
                 post["repost_of"] or "",
                 "yes" if post["removed_by_moderator"] else "no",

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.models import Block, User
+from accounts.models import Block, User, Visibility
 from accounts.services import block_check
 from core.ratelimit import rate_limit_hit
 from core.tasks import enqueue
@@ -97,6 +97,7 @@ def timeline_rebuild(*, owner: User) -> int:
     post_ids = list(
         Post.objects.filter(Q(author_id__in=followees) | Q(author_id=owner.pk))
         .filter(removed_at__isnull=True)
+        .exclude(visibility=Visibility.DIRECT)
         .order_by("-id")
         .values_list("id", flat=True)[: settings.TIMELINE_MAX_ENTRIES]
     )
@@ -133,6 +134,7 @@ def timeline_backfill(*, owner_id: int, author_id: int) -> None:
         return
     post_ids = (
         Post.objects.filter(author_id=author_id, removed_at__isnull=True)
+        .exclude(visibility=Visibility.DIRECT)
         .order_by("-id")
         .values_list("id", flat=True)[: settings.TIMELINE_BACKFILL]
     )
@@ -152,7 +154,10 @@ def timeline_fan_out(*, post: Post) -> None:
     follower's through `follows.tasks.fan_out`, FAN_OUT_BATCH followers a task, so that an
     account with many followers never makes its post wait, nor holds a worker for long. With
     the database queue the task is stored in the same transaction as the post; Redis is handed
-    it once that transaction commits (`core.tasks.enqueue`)."""
+    it once that transaction commits (`core.tasks.enqueue`). Messages (direct posts) go to
+    their conversation instead: no timeline has them."""
+    if post.visibility == Visibility.DIRECT:
+        return
     entries = TimelineEntry._meta.db_table
     with connection.cursor() as cursor:
         # The WHERE is required by SQLite before ON CONFLICT (parser ambiguity).

@@ -51,7 +51,9 @@ def _report(request, *, post=None, person=None):
 
 @login_required
 def report_post(request, post_id):
-    post = get_object_or_404(Post.objects.visible().select_related("author"), pk=post_id)
+    post = get_object_or_404(
+        Post.objects.readable_by(request.user).select_related("author"), pk=post_id
+    )
     return _report(request, post=post)
 
 

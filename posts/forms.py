@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 
+from accounts.models import Visibility
 from posts import text as post_text
 
 
@@ -14,6 +15,12 @@ class PostForm(forms.Form):
         strip=False,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    visibility = forms.ChoiceField(
+        label="Visibility",
+        choices=Visibility.choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose who can see the post."},
     )
     # The id is read by the view with the site's one parser (core.query.form_id).
     in_reply_to = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -30,11 +37,12 @@ class PostForm(forms.Form):
 
 
 def reply_initial(*, reply_to, author) -> dict:
-    """What a compose box starts with: for a reply, the post it answers and "@username " of its
-    author (unless `author` answers themselves), as Twitter and Mastodon prefill it."""
+    """What a compose box starts with: the author's default visibility; for a reply, the post
+    it answers, its visibility, and "@username " of its author (unless `author` answers
+    themselves), as Twitter and Mastodon prefill it."""
     if reply_to is None:
-        return {}
-    initial = {"in_reply_to": reply_to.pk}
+        return {"visibility": author.default_visibility}
+    initial = {"in_reply_to": reply_to.pk, "visibility": reply_to.visibility}
     if reply_to.author_id != author.pk:
         initial["text"] = f"@{reply_to.author.username} "
     return initial

@@ -13,7 +13,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 
-from accounts.models import hidden_from, visible_people
+from accounts.models import OPEN_VISIBILITY, User, Visibility, hidden_from, visible_people
 
 
 def _count_of(queryset, field):
@@ -35,6 +35,7 @@ def _count_of(queryset, field):
 _CARD_POST_FIELDS = (
     "author_id",
     "text",
+    "visibility",
     "created_at",
     "in_reply_to_id",
     "repost_of_id",
@@ -59,6 +60,33 @@ def _visible() -> Q:
     return Q(removed_at__isnull=True) & visible_people("author__")
 
 
+def audience(viewer, prefix: str = "") -> Q:
+    """THE rule of who may read a post, by its visibility: public and unlisted posts everyone;
+    followers-only posts their author, the author's followers and the people mentioned; posts
+    for mentioned people only (direct messages) their author and the people mentioned.
+
+    A Q on the post at `prefix` (e.g. "post__" for a notification's post): two EXISTS in the
+    same statement, each one index probe, tried only for posts that are not open to all.
+    Removal, suspension and blocks are the other parts of a read (`PostQuerySet`)."""
+    open_to_all = Q(**{f"{prefix}visibility__in": OPEN_VISIBILITY})
+    if viewer is None or not viewer.is_authenticated:
+        return open_to_all
+    # Follows belong to a later app; the model is reached through its relation to people.
+    follow = User._meta.get_field("followers").related_model
+    mentioned = Exists(
+        Post.mentions.through.objects.filter(post_id=OuterRef(f"{prefix}id"), user_id=viewer.pk)
+    )
+    follower = Exists(
+        follow.objects.filter(follower_id=viewer.pk, followee_id=OuterRef(f"{prefix}author_id"))
+    )
+    return (
+        open_to_all
+        | Q(**{f"{prefix}author_id": viewer.pk})
+        | (Q(**{f"{prefix}visibility": Visibility.FOLLOWERS}) & follower)
+        | mentioned
+    )
+
+
 class PostQuerySet(models.QuerySet):
     # Set by with_card_data: the posts' attachments are loaded with them (`_fetch_all`).
     _card_media = False
@@ -75,22 +103,34 @@ class PostQuerySet(models.QuerySet):
             media_load(self._result_cache)
 
     def visible(self):
-        """Posts anyone may see: not removed by a moderator, by someone who may be shown (not
-        suspended, deactivated or waiting for approval: `accounts.models.visible_people`).
-
-        Every list of posts (timelines, profiles, threads, tags) goes through this one rule.
+        """Posts anyone may see: open to all (public or unlisted), not removed by a moderator,
+        by someone who may be shown (not suspended, deactivated or waiting for approval:
+        `accounts.models.visible_people`). What counts and lists shown to everyone use.
         """
-        return self.filter(_visible())
+        return self.filter(_visible(), visibility__in=OPEN_VISIBILITY)
+
+    def readable_by(self, viewer):
+        """visible(), widened by `audience`: also the followers-only and direct posts `viewer`
+        is among the readers of. Every list a person reads (home, threads, notifications, the
+        new-posts count) and every action on a post (reply, like, repost, report) use it."""
+        return self.filter(_visible(), audience(viewer))
+
+    def listed(self):
+        """Public posts anyone may see: the public, tag and industry timelines (and search).
+        Unlisted posts are readable by all but listed only on their author's profile and in
+        their followers' home timelines."""
+        return self.filter(_visible(), visibility=Visibility.PUBLIC)
 
     def visible_to(self, viewer):
-        """visible(), plus what this viewer may see beyond it: their own posts removed by a
-        moderator (shown marked as removed), and for staff everything, so nothing they moderate
-        is hidden from them. For pages about one post or one person; timelines use visible()."""
+        """readable_by(), plus what this viewer may see beyond it: their own posts removed by a
+        moderator (shown marked as removed), and for staff every post but others' direct
+        messages, so nothing they moderate is hidden from them (a reported message reaches them
+        with its report). For pages about one post or one person."""
         if viewer is None or not viewer.is_authenticated:
             return self.visible()
         if viewer.is_staff:
-            return self.all()
-        return self.filter(_visible() | Q(author=viewer))
+            return self.filter(~Q(visibility=Visibility.DIRECT) | audience(viewer))
+        return self.filter((_visible() & audience(viewer)) | Q(author=viewer))
 
     def _with_media(self):
         clone = self._chain()
@@ -212,6 +252,14 @@ class Post(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="reposts"
     )
     removed_at = models.DateTimeField(null=True, blank=True)
+    # Who may read it (posts.models.audience). For a direct post the readers are `mentions`,
+    # which then also holds people not named in the text (a message's recipients).
+    visibility = models.CharField(
+        max_length=8,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        db_default=Visibility.PUBLIC,
+    )
     # Pinned by its author to the top of their profile (at most PINS_MAX; newest pin first).
     pinned_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The accounts mentioned, as they were spelled when the post was written: the renderer links
@@ -262,6 +310,11 @@ class Post(models.Model):
                 condition=Q(repost_of__isnull=False),
                 name="posts_post_one_repost_per_person",
             ),
+            # Only posts open to all can be reposted; a repost itself is public.
+            models.CheckConstraint(
+                condition=Q(repost_of__isnull=True) | Q(visibility=Visibility.PUBLIC),
+                name="posts_post_repost_public",
+            ),
             models.UniqueConstraint(
                 fields=["author", "client_token"],
                 condition=Q(client_token__isnull=False),
@@ -271,6 +324,11 @@ class Post(models.Model):
 
     def __str__(self):
         return f"{self.author.username}: {self.text[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        """Readable by everyone (public or unlisted): only such posts can be reposted."""
+        return self.visibility in OPEN_VISIBILITY
 
     @property
     def shown(self):
@@ -371,6 +429,11 @@ class NotificationQuerySet(models.QuerySet):
             Q(post__isnull=True) | Q(post__removed_at__isnull=True), visible_people("actor__")
         )
 
+    def readable_by(self, viewer):
+        """Less notifications about posts `viewer` may no longer read (`audience`: a
+        followers-only post after they stopped following)."""
+        return self.filter(Q(post__isnull=True) | audience(viewer, "post__"))
+
     def without_hidden_people(self, viewer):
         """Less notifications caused by people `viewer` blocks or is blocked by."""
         return self.exclude(hidden_from(viewer, "actor_id", mutes=False))
@@ -382,6 +445,7 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(models.Model):
     class Kind(models.TextChoices):
         MENTION = "mention", "mentioned you"
+        FOLLOW_REQUEST = "request", "asked to follow you"
         REPLY = "reply", "replied to your post"
         LIKE = "like", "liked your post"
         REPOST = "repost", "reposted your post"

@@ -37,14 +37,14 @@ def post_conversation(*, post: Post, viewer) -> tuple[list[Post], list[Post]]:
     if ancestor_ids:
         by_id = {
             p.pk: p
-            for p in Post.objects.visible()
+            for p in Post.objects.readable_by(viewer)
             .without_hidden_people(viewer, mutes=False)
             .with_card_data(viewer)
             .filter(pk__in=ancestor_ids)
         }
         ancestors = [by_id[pk] for pk in reversed(ancestor_ids) if pk in by_id]
     replies = list(
-        Post.objects.visible()
+        Post.objects.readable_by(viewer)
         .without_hidden_people(viewer, mutes=False)
         .with_card_data(viewer)
         .filter(in_reply_to=post)
@@ -54,10 +54,10 @@ def post_conversation(*, post: Post, viewer) -> tuple[list[Post], list[Post]]:
 
 
 def tag_posts(*, tag: str, viewer, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
-    """Visible posts with hashtag `tag` (any case), newest first, `limit` of them below id
+    """Public posts with hashtag `tag` (any case), newest first, `limit` of them below id
     `before`."""
     posts = (
-        Post.objects.visible()
+        Post.objects.listed()
         .without_hidden_people(viewer)
         .with_card_data(viewer)
         .filter(hashtags__name=post_text.hashtag_key(tag))
@@ -69,6 +69,7 @@ def notifications_for(*, user, before: int | None = None, limit: int = PAGE_SIZE
     """`user`'s visible notifications, newest first, `limit` of them below id `before`."""
     notifications = (
         Notification.objects.visible()
+        .readable_by(user)
         .without_hidden_people(user)
         .filter(recipient=user)
         .select_related("actor", "post", "post__author")
@@ -79,6 +80,7 @@ def notifications_for(*, user, before: int | None = None, limit: int = PAGE_SIZE
 def notifications_unread_count(*, user) -> int:
     return (
         Notification.objects.visible()
+        .readable_by(user)
         .without_hidden_people(user)
         .unread()
         .filter(recipient=user)

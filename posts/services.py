@@ -11,8 +11,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from accounts.models import Block
-from accounts.services import block_check
+from accounts.models import Block, Visibility
+from accounts.services import block_check, message_check
 from core.db import get_or_create
 from core.ratelimit import counted, per_person
 from posts import media as media_files
@@ -99,13 +99,55 @@ def _check_can_write(user) -> None:
         raise PermissionDenied("Suspended or pending accounts cannot post.")
 
 
-def _visible_original(post: Post) -> Post:
-    """The post people act on: the original when given a repost; it must be visible."""
+def _readable_original(post: Post, user) -> Post:
+    """The post people act on: the original when given a repost; `user` must be able to read
+    it (`Post.objects.readable_by`)."""
     target_id = post.repost_of_id or post.pk
     try:
-        return Post.objects.visible().select_related("author").get(pk=target_id)
+        return Post.objects.readable_by(user).select_related("author").get(pk=target_id)
     except Post.DoesNotExist:
         raise ValidationError("That post is no longer available.", code="gone") from None
+
+
+def _visibility_for(author, visibility: str | None, in_reply_to: Post | None) -> str:
+    """The visibility of a new post: as chosen, else the replied-to post's, else the author's
+    default. A reply is never seen by more people than the post it answers."""
+    if not visibility:
+        visibility = in_reply_to.visibility if in_reply_to else author.default_visibility
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": "Choose who can see the post."}, code="invalid")
+    if in_reply_to is not None and Visibility.width(visibility) > Visibility.width(
+        in_reply_to.visibility
+    ):
+        raise ValidationError(
+            {
+                "visibility": "A reply can't reach more people than the post it answers "
+                f"({Visibility(in_reply_to.visibility).label.lower()})."
+            },
+            code="wider",
+        )
+    return visibility
+
+
+def _readers_check(author, readers: list) -> None:
+    """A direct post goes to at least one person, each of whom takes it
+    (`accounts.services.message_check`); someone who wrote to `author` privately may always be
+    answered, whatever their "who can message you" setting says."""
+    if not readers:
+        raise ValidationError(
+            {"text": "Mention who the message is for, like @username."}, code="no_readers"
+        )
+    for reader in readers:
+        try:
+            message_check(sender=author, recipient=reader)
+        except ValidationError as error:
+            answering = error.code in ("messages_off", "messages_following") and (
+                Post.objects.filter(
+                    author=reader, visibility=Visibility.DIRECT, mentions=author
+                ).exists()
+            )
+            if not answering:
+                raise ValidationError({"text": error}) from None
 
 
 @counted("post", per_person("author"))
@@ -117,13 +159,21 @@ def post_create(
     in_reply_to: Post | None = None,
     client_token: uuid.UUID | None = None,
     media: Sequence[tuple[int, str]] = (),
+    visibility: str | None = None,
+    recipients: Sequence = (),
 ) -> Post:
     """Write a post (a reply when `in_reply_to` is given) after the 140-character rule, with
-    `media`: (id, description) of the author's drafts (`attachment_create`), in order.
+    `media`: (id, description) of the author's drafts (`attachment_create`), in order, and a
+    `visibility` (`_visibility_for`: the replied-to post's or the author's default when none).
 
-    Mentions and hashtags are stored with it; the replied-to author and the mentioned people are
-    notified; post_created is sent. The same `client_token` twice gives back the first post.
-    Each call counts against the "post" rate limit.
+    A direct post (a message) is for the people mentioned and `recipients` (a conversation's
+    other members), and, when it answers one, for everyone that one was for; they must take
+    messages from the author (`_readers_check`).
+
+    Mentions and hashtags are stored with it; the replied-to author and the mentioned people
+    are notified if they may read it (a message is announced by the Messages count instead);
+    post_created is sent. The same `client_token` twice gives back the first post. Each call
+    counts against the "post" rate limit.
     """
     _check_can_write(author)
     if client_token is not None:
@@ -136,13 +186,19 @@ def post_create(
         raise ValidationError({"text": error}) from None
     drafts = _drafts_take(author, media)
     if in_reply_to is not None:
-        in_reply_to = _visible_original(in_reply_to)
+        in_reply_to = _readable_original(in_reply_to, author)
         block_check(actor=author, other=in_reply_to.author, action="reply to")
+    visibility = _visibility_for(author, visibility, in_reply_to)
 
     mentioned = _mentioned_users(post_text.extract_mentions(text))
+    readers = mentioned
+    if visibility == Visibility.DIRECT:
+        readers = _direct_readers(author, mentioned, recipients, in_reply_to)
+        _readers_check(author, readers)
     post = Post(
         author=author,
         text=text,
+        visibility=visibility,
         in_reply_to=in_reply_to,
         client_token=client_token,
         mentioned_usernames=[user.username for user in mentioned],
@@ -165,10 +221,11 @@ def post_create(
             raise
         return existing
 
-    if in_reply_to is not None:
+    if in_reply_to is not None and post.is_open:
+        # The stored count is what everyone is shown: replies open to all only.
         count_add(in_reply_to.pk, "reply_count", 1)
-    if mentioned:
-        post.mentions.add(*mentioned)
+    if readers:
+        post.mentions.add(*readers)
     tags = post_text.extract_hashtags(text)
     if tags:
         Hashtag.objects.bulk_create([Hashtag(name=tag) for tag in tags], ignore_conflicts=True)
@@ -178,9 +235,23 @@ def post_create(
     kinds = {user: Notification.Kind.MENTION for user in mentioned}
     if in_reply_to is not None:
         kinds[in_reply_to.author] = Notification.Kind.REPLY
-    notifications_create(actor=author, post=post, kinds=kinds)
+    if visibility != Visibility.DIRECT:
+        notifications_create(actor=author, post=post, kinds=kinds)
     post_created.send(sender=Post, post=post)
     return post
+
+
+def _direct_readers(author, mentioned: list, recipients: Sequence, in_reply_to) -> list:
+    """Who a direct post is for: the people mentioned, `recipients`, and, for an answer,
+    the answered post's author and readers; never its own author. In a stable order."""
+    readers = {user.pk: user for user in [*mentioned, *recipients]}
+    if in_reply_to is not None:
+        readers.setdefault(in_reply_to.author_id, in_reply_to.author)
+        if in_reply_to.visibility == Visibility.DIRECT:
+            for user in in_reply_to.mentions.all():
+                readers.setdefault(user.pk, user)
+    readers.pop(author.pk, None)
+    return [user for user in readers.values() if user.is_visible]
 
 
 def _drafts_take(author, media: Sequence[tuple[int, str]]) -> list[Attachment]:
@@ -292,6 +363,8 @@ def post_pin(*, user, post: Post, pinned: bool = True) -> None:
         raise PermissionDenied("Only the author can pin a post.")
     if post.repost_of_id:
         raise ValidationError("Reposts can't be pinned: pin your own posts.", code="repost")
+    if post.visibility == Visibility.DIRECT:
+        raise ValidationError("Messages can't be pinned.", code="direct")
     # The author's row is the lock: two pins at once cannot both pass the count below.
     User.objects.select_for_update().filter(pk=user.pk).first()
     post.refresh_from_db(fields=["pinned_at"])
@@ -336,7 +409,11 @@ def _mark_original(*, user, post: Post, model, fields, count_field: str, kind: s
     The first time, the original's `count_field` goes up and its author is notified (`kind`).
     Returns (row, created)."""
     _check_can_write(user)
-    original = _visible_original(post)
+    original = _readable_original(post, user)
+    if model is Post and not original.is_open:
+        raise ValidationError(
+            "Only public and unlisted posts can be reposted.", code="not_reposted"
+        )
     row, created = get_or_create(model, **fields(original))
     if created:
         count_add(original.pk, count_field, 1)
@@ -429,6 +506,13 @@ def notifications_create(*, actor, post: Post | None, kinds: dict) -> list[Notif
     """notification_create for several people at once ({recipient: kind}), in two queries
     whatever their number: a post can mention dozens of people in 140 characters."""
     recipients = [user.pk for user in kinds if user.pk != actor.pk]
+    if post is not None and not post.is_open and recipients:
+        # Nobody hears of a post they may not read.
+        may_read = Q(pk=post.author_id) | Q(mentioned_in=post)
+        if post.visibility == Visibility.FOLLOWERS:
+            may_read |= Q(following__followee=post.author_id)
+        readers = User.objects.filter(may_read, pk__in=recipients)
+        recipients = list(set(readers.values_list("pk", flat=True)))
     if not recipients:
         return []
     blocks = Block.objects.filter(

@@ -25,7 +25,7 @@ from posts.templatetags.posts import compose_context
 
 
 def _card(post_id: int, viewer) -> Post:
-    return Post.objects.visible().with_card_data(viewer).get(pk=post_id)
+    return Post.objects.readable_by(viewer).with_card_data(viewer).get(pk=post_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +40,12 @@ def compose(request):
     reply_asked = bool(request.POST.get("in_reply_to") or request.GET.get("in_reply_to"))
     reply_id = form_id(request, "in_reply_to")
     if reply_id is not None:
-        reply_to = Post.objects.visible().select_related("author").filter(pk=reply_id).first()
+        reply_to = (
+            Post.objects.readable_by(request.user)
+            .select_related("author")
+            .filter(pk=reply_id)
+            .first()
+        )
     if request.method == "GET":
         form = PostForm(initial=reply_initial(reply_to=reply_to, author=request.user))
         return _compose_page(request, form, reply_to)
@@ -58,6 +63,7 @@ def compose(request):
                     text=form.cleaned_data["text"],
                     in_reply_to=reply_to,
                     client_token=form.cleaned_data["client_token"],
+                    visibility=form.cleaned_data["visibility"],
                     media=[(draft.pk, descriptions.get(draft.pk, "")) for draft in drafts],
                 )
             except ValidationError as error:
@@ -101,11 +107,10 @@ def compose(request):
 @login_required
 def reply_form(request, pk):
     """The reply box a card's Reply button opens in place (htmx); without htmx, /compose/."""
-    reply_to = get_object_or_404(Post.objects.visible().select_related("author"), pk=pk)
+    readable = Post.objects.readable_by(request.user).select_related("author")
+    reply_to = get_object_or_404(readable, pk=pk)
     if reply_to.repost_of_id:
-        reply_to = get_object_or_404(
-            Post.objects.visible().select_related("author"), pk=reply_to.repost_of_id
-        )
+        reply_to = get_object_or_404(readable, pk=reply_to.repost_of_id)
     if not request.htmx:
         return redirect(f"{reverse('posts:create')}?in_reply_to={reply_to.pk}")
     form = PostForm(initial=reply_initial(reply_to=reply_to, author=request.user))
@@ -207,7 +212,7 @@ def delete(request, pk):
 
 
 def _toggle(request, pk, *, on, off, template):
-    post = get_object_or_404(Post.objects.visible(), pk=pk)
+    post = get_object_or_404(Post.objects.readable_by(request.user), pk=pk)
     want = request.POST.get("state") == "on"
     # The form says which state it wants rather than "flip": a double click cannot undo itself.
     try:

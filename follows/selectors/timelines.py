@@ -6,7 +6,7 @@ design. Page 1 and every later page inside the stored timeline is two queries wh
 number of followees or posts:
     1. SELECT post_id FROM follows_timelineentry WHERE owner_id = :me [AND post_id < :before]
        ORDER BY post_id DESC LIMIT 30            -- backward range scan of (owner_id, post_id)
-    2. the card columns of those posts, by primary key, filtered by Post.objects.visible()
+    2. the card columns of those posts, by primary key, filtered by Post.objects.readable_by()
 20 posts are shown; 10 spare ids are fetched so that a few removed posts or hidden authors in a
 page do not shorten it. If more than 10 of 30 are hidden the page is shorter than 20; "Load more"
 still continues below the last id looked at. Past the end of the stored timeline (trimmed at
@@ -18,10 +18,10 @@ page, never on page 1 (a timeline with fewer than 30 rows is whole).
 from django.db import connection
 from django.db.models import Q
 
-from accounts.models import Industry, User, hidden_from
+from accounts.models import Industry, User, Visibility, hidden_from
 from core.paging import PAGE_SIZE, Page, keyset_page
 from follows.models import Follow, TimelineEntry
-from posts.models import Post
+from posts.models import Post, audience
 
 # Extra ids fetched so a few invisible posts do not shorten a page.
 SPARE = 10
@@ -35,7 +35,7 @@ def _posts_by_ids(ids: list[int], viewer) -> list[Post]:
     # without_hidden_people() drops posts by people the viewer blocks, is blocked by or mutes
     # (and reposts of them): subqueries in this same query, so the page stays two queries.
     return list(
-        Post.objects.visible()
+        Post.objects.readable_by(viewer)
         .without_hidden_people(viewer)
         .with_card_data(viewer)
         .filter(id__in=ids)
@@ -55,7 +55,10 @@ def followed_post_ids(*, user: User, before: int | None, limit: int) -> list[int
     """Ids of the newest posts by the people `user` follows and by `user`, below `before`,
     joined at read time: past the end of the stored timeline."""
     followees = Follow.objects.filter(follower=user).values("followee_id")
-    posts = Post.objects.filter(Q(author_id__in=followees) | Q(author_id=user.pk))
+    # Messages live in conversations, never in the home timeline (nor are they fanned out).
+    posts = Post.objects.filter(Q(author_id__in=followees) | Q(author_id=user.pk)).exclude(
+        visibility=Visibility.DIRECT
+    )
     if before is not None:
         posts = posts.filter(id__lt=before)
     return list(posts.order_by("-id").values_list("id", flat=True)[:limit])
@@ -106,9 +109,9 @@ def home_newer_count(*, user: User, after: int) -> int:
 
     Polled by every open home page, so it is kept lean: the ids themselves (none, nearly always)
     rather than a COUNT around a LIMITed subquery, which costs the ORM twice as much to build."""
-    entries = TimelineEntry.objects.filter(owner=user, post_id__gt=after).exclude(
-        hidden_from(user, "post__author_id")
-    )
+    entries = TimelineEntry.objects.filter(
+        audience(user, "post__"), owner=user, post_id__gt=after
+    ).exclude(hidden_from(user, "post__author_id"))
     return len(entries.values_list("post_id", flat=True)[:NEWER_LIMIT])
 
 
@@ -124,17 +127,17 @@ def home_newer(*, user: User, after: int) -> Page:
 
 
 def public_timeline(*, viewer=None, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
-    """Everyone's visible posts on this server, newest first."""
-    posts = Post.objects.visible().without_hidden_people(viewer).with_card_data(viewer)
+    """Everyone's public posts on this server, newest first."""
+    posts = Post.objects.listed().without_hidden_people(viewer).with_card_data(viewer)
     return keyset_page(posts, before=before, limit=limit)
 
 
 def industry_timeline(
     *, industry: Industry, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
 ) -> Page:
-    """Visible posts by people in `industry`, newest first."""
+    """Public posts by people in `industry`, newest first."""
     posts = (
-        Post.objects.visible()
+        Post.objects.listed()
         .without_hidden_people(viewer)
         .filter(author__industry=industry)
         .with_card_data(viewer)

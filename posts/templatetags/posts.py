@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from accounts.models import Visibility
 from posts import selectors
 from posts import text as post_text
 from posts.forms import PostForm, reply_initial
@@ -69,6 +70,7 @@ def compose_context(
             (draft, (descriptions or {}).get(draft.pk, draft.description)) for draft in drafts
         ],
         "media_errors": media_errors,
+        "visibility_choices": Visibility.choices,
         "max_length": post_text.MAX_LENGTH,
         "max_stored_length": post_text.MAX_STORED_LENGTH,
         "url_pattern": post_text.URL_PATTERN,
