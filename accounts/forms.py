@@ -66,6 +66,27 @@ class SignupForm(NoColonLabels, UserCreationForm):
         """The case-insensitive unique constraints on username and email: see validate_unique."""
 
 
+class PrivacyForm(NoColonLabels, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["default_visibility", "approve_followers", "messages_from"]
+        labels = {
+            "default_visibility": "Default visibility",
+            "approve_followers": "Approve followers",
+            "messages_from": "Who can message you",
+        }
+        help_texts = {
+            "default_visibility": "What the compose box starts with; each post can choose.",
+            "approve_followers": "New followers ask first; you accept or reject them. "
+            "Followers-only posts reach only the people you accepted.",
+            "messages_from": "People you have written to can always answer.",
+        }
+        error_messages = {
+            "default_visibility": {"invalid_choice": "Choose one of the visibilities listed."},
+            "messages_from": {"invalid_choice": "Choose one of the options listed."},
+        }
+
+
 class ProfileForm(NoColonLabels, forms.ModelForm):
     avatar_upload = forms.FileField(
         label="Avatar",

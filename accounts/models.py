@@ -157,6 +157,13 @@ def follows_of(viewer, person_ref: str = "pk"):
     return viewer_has(viewer, follow, "follower_id", "followee", person_ref)
 
 
+def requests_of(viewer, person_ref: str = "pk"):
+    """Whether `viewer` asked to follow the person `person_ref` names and waits for their
+    approval: the `viewer_requested` beside `viewer_follows` (the button reads "Requested")."""
+    request = User._meta.get_field("follow_requests").related_model
+    return viewer_has(viewer, request, "follower_id", "followee", person_ref)
+
+
 class UserQuerySet(models.QuerySet):
     def visible(self):
         """People who may be shown: see `visible_people`, the one rule for it."""
@@ -168,8 +175,11 @@ class UserQuerySet(models.QuerySet):
         return self.filter(_has_account())
 
     def with_viewer_follows(self, viewer):
-        """`viewer_follows`: whether `viewer` follows each person."""
-        return self.annotate(viewer_follows=follows_of(viewer))
+        """`viewer_follows`: whether `viewer` follows each person; `viewer_requested`: whether
+        they asked to and wait for approval."""
+        return self.annotate(
+            viewer_follows=follows_of(viewer), viewer_requested=requests_of(viewer)
+        )
 
     def with_follow_counts(self):
         """`followers_count` and `following_count`, counting only people who may be shown:

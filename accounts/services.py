@@ -20,7 +20,7 @@ from accounts.models import (
     User,
     credit_year_max,
 )
-from accounts.signals import block_created, user_deleting
+from accounts.signals import block_created, followers_approval_ended, user_deleting
 from core.db import get_or_create
 from core.ratelimit import counted, per_address, rate_limit_hit
 from core.tasks import enqueue
@@ -105,6 +105,26 @@ def user_approve(*, user: User) -> User:
     user.save(update_fields=["awaiting_approval"])
     if user.email:
         enqueue(tasks.approval_email_send, user.pk)
+    return user
+
+
+PRIVACY_FIELDS = ("default_visibility", "approve_followers", "messages_from")
+
+
+@transaction.atomic
+def privacy_update(*, user: User, fields: dict) -> User:
+    """Save the privacy settings (PRIVACY_FIELDS). Turning "approve followers" off accepts the
+    requests waiting (`followers_approval_ended`)."""
+    unknown = set(fields) - set(PRIVACY_FIELDS)
+    if unknown:
+        raise ValueError(f"not privacy settings: {sorted(unknown)}")
+    ended = user.approve_followers and fields.get("approve_followers") is False
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in fields])
+    user.save(update_fields=list(fields))
+    if ended:
+        followers_approval_ended.send(sender=User, user=user)
     return user
 
 

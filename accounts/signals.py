@@ -15,3 +15,7 @@ user_deleting = Signal()
 # deactivated or reactivated), with `user`, inside the transaction that changed it. posts recounts
 # the replies shown on the posts they replied to.
 user_visibility_changed = Signal()
+
+# Sent by accounts.services.privacy_update inside its transaction, with `user`, when they stop
+# approving followers: follows accepts the requests still waiting.
+followers_approval_ended = Signal()

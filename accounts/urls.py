@@ -12,6 +12,7 @@ urlpatterns = [
     path("settings/", views.settings_index, name="settings"),
     path("settings/profile/", views.settings_profile, name="settings_profile"),
     path("settings/credits/", views.settings_credits, name="credits"),
+    path("settings/privacy/", views.settings_privacy, name="privacy"),
     path("settings/data/", views.data, name="data"),
     path("settings/data/export.json", views.export_json, name="export_json"),
     path("settings/data/export.csv", views.export_csv, name="export_csv"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import selectors, services
-from accounts.forms import CreditForm, DeleteAccountForm, ProfileForm, SignupForm
+from accounts.forms import CreditForm, DeleteAccountForm, PrivacyForm, ProfileForm, SignupForm
 from accounts.models import Invite
 from core.decorators import login_required
 from core.paging import next_page_url
@@ -138,6 +138,27 @@ def settings_profile(request):
         request.user.refresh_from_db()
         return render(request, template, {"form": form}, status=422)
     return render(request, template, {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_privacy(request):
+    """Default visibility, approving followers, who may message you. htmx swaps the section;
+    without JavaScript a redirect, or the page with the errors beside the fields (422)."""
+    form = PrivacyForm(request.POST or None, instance=request.user)
+    context = {"form": form}
+    template = "accounts/settings_privacy.html" + ("#privacy" if request.htmx else "")
+    if request.method == "POST":
+        if not form.is_valid():
+            request.user.refresh_from_db()  # the bound form changed it in memory
+            return render(request, template, context, status=422)
+        fields = {name: form.cleaned_data[name] for name in PrivacyForm.Meta.fields}
+        services.privacy_update(user=request.user, fields=fields)
+        if not request.htmx:
+            messages.success(request, "Your privacy settings are saved.")
+            return redirect("accounts:privacy")
+        context = {"form": PrivacyForm(instance=request.user), "saved": True}
+    return render(request, template, context)
 
 
 @login_required

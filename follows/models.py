@@ -57,6 +57,31 @@ class Follow(models.Model):
         return f"{self.follower_id} follows {self.followee_id}"
 
 
+class FollowRequest(models.Model):
+    """follower asked to follow followee, who approves followers (`User.approve_followers`) and
+    has not answered yet. Accepting makes the Follow; rejecting deletes the request."""
+
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests_sent"
+    )
+    followee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_requests"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follows_request_unique"),
+            models.CheckConstraint(
+                condition=~Q(follower=F("followee")), name="follows_request_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["followee", "-id"], name="follows_request_followee")]
+
+    def __str__(self):
+        return f"{self.follower_id} asks to follow {self.followee_id}"
+
+
 class TimelineEntry(models.Model):
     """One post in one person's home timeline (see the module docstring for the design).
 

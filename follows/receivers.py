@@ -4,7 +4,7 @@ signal and its receivers."""
 
 from django.dispatch import receiver
 
-from accounts.signals import block_created
+from accounts.signals import block_created, followers_approval_ended
 from follows import services
 from posts.signals import post_created
 
@@ -19,3 +19,9 @@ def post_created_fan_out(sender, *, post, **kwargs):
 def block_created_apply(sender, *, blocker, blocked, **kwargs):
     """A block ends the follows between the two and cleans both home timelines."""
     services.block_apply(blocker=blocker, blocked=blocked)
+
+
+@receiver(followers_approval_ended, dispatch_uid="follows.requests_accept")
+def followers_approval_ended_accept(sender, *, user, **kwargs):
+    """Someone who stops approving followers accepts everyone still waiting, as Mastodon does."""
+    services.follow_requests_accept_all(user=user)

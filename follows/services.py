@@ -7,21 +7,25 @@ from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Block, User, Visibility
 from accounts.services import block_check
+from core.db import get_or_create
 from core.ratelimit import rate_limit_hit
 from core.tasks import enqueue
 from follows import tasks
-from follows.models import Follow, TimelineEntry
-from posts.models import Post
+from follows.models import Follow, FollowRequest, TimelineEntry
+from posts.models import Notification, Post
 from posts.services import notification_create, notification_withdraw
 
 
 @transaction.atomic
-def follow_create(*, follower: User, followee: User) -> Follow:
-    """follower follows followee; following someone already followed changes nothing.
+def follow_create(*, follower: User, followee: User) -> Follow | FollowRequest:
+    """follower follows followee; following someone already followed changes nothing. When
+    followee approves their followers, this is a FollowRequest instead, until they accept it
+    (`follow_request_answer`).
 
     Nobody follows themselves or a suspended or deactivated account (ValidationError). New follows
-    count against the "follow" rate limit, notify the followee, and queue the copy of the
-    followee's newest TIMELINE_BACKFILL posts into the follower's timeline (`tasks.backfill`).
+    and requests count against the "follow" rate limit and notify the followee; a new follow
+    queues the copy of the followee's newest TIMELINE_BACKFILL posts into the follower's timeline
+    (`tasks.backfill`).
     """
     if follower.pk == followee.pk:
         raise ValidationError("You can't follow yourself.", code="self_follow")
@@ -31,22 +35,74 @@ def follow_create(*, follower: User, followee: User) -> Follow:
     existing = Follow.objects.filter(follower=follower, followee=followee).first()
     if existing is not None:
         return existing
+    if followee.approve_followers:
+        return _follow_request(follower=follower, followee=followee)
     rate_limit_hit(scope="follow", key=f"user:{follower.pk}")
+    return _follow_make(follower=follower, followee=followee)
+
+
+def _follow_request(*, follower: User, followee: User) -> FollowRequest:
+    existing = FollowRequest.objects.filter(follower=follower, followee=followee).first()
+    if existing is not None:
+        return existing
+    rate_limit_hit(scope="follow", key=f"user:{follower.pk}")
+    request, created = get_or_create(FollowRequest, follower=follower, followee=followee)
+    if created:
+        notification_create(
+            recipient=followee, actor=follower, kind=Notification.Kind.FOLLOW_REQUEST
+        )
+    return request
+
+
+def _follow_make(*, follower: User, followee: User, notify: bool = True) -> Follow:
     try:
         # A savepoint, so a lost race (two clicks at once) leaves the outer transaction usable.
         with transaction.atomic():
             follow = Follow.objects.create(follower=follower, followee=followee)
     except IntegrityError:
         return Follow.objects.get(follower=follower, followee=followee)
-    _notify_followed(follow)
+    if notify:
+        _notify_followed(follow)
     enqueue(tasks.backfill, follower.pk, followee.pk)
     return follow
 
 
 @transaction.atomic
+def follow_request_answer(*, user: User, follower: User, accept: bool) -> bool:
+    """`user` accepts (the Follow is made, as follow_create makes it) or rejects `follower`'s
+    request to follow them; the request and its notification go either way. False when there
+    was no such request (answered already, withdrawn)."""
+    deleted, _ = FollowRequest.objects.filter(follower=follower, followee=user).delete()
+    notification_withdraw(
+        recipient=user, actor=follower, kind=Notification.Kind.FOLLOW_REQUEST, unread=False
+    )
+    if not deleted:
+        return False
+    if accept:
+        block_check(actor=user, other=follower, action="accept")
+        _follow_make(follower=follower, followee=user, notify=False)
+    return True
+
+
+def follow_requests_accept_all(*, user: User) -> int:
+    """Accept every request waiting for `user` (they stopped approving followers). Returns how
+    many."""
+    waiting = FollowRequest.objects.filter(followee=user).select_related("follower")
+    accepted = 0
+    for request in waiting:
+        accepted += follow_request_answer(user=user, follower=request.follower, accept=True)
+    return accepted
+
+
+@transaction.atomic
 def follow_delete(*, follower: User, followee: User) -> bool:
-    """follower stops following followee (True if they were following). Their posts leave
-    follower's home timeline in a task (`tasks.unfollow_clean`)."""
+    """follower stops following followee (True if they were following), or withdraws their
+    request to. Their posts leave follower's home timeline in a task (`tasks.unfollow_clean`)."""
+    withdrawn, _ = FollowRequest.objects.filter(follower=follower, followee=followee).delete()
+    if withdrawn:
+        notification_withdraw(
+            recipient=followee, actor=follower, kind=Notification.Kind.FOLLOW_REQUEST
+        )
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
     if not deleted:
         return False
@@ -63,6 +119,7 @@ def block_apply(*, blocker: User, blocked: User) -> None:
     them anyway: every read leaves out people blocked either way."""
     follow_delete(follower=blocker, followee=blocked)
     follow_delete(follower=blocked, followee=blocker)
+    follow_request_answer(user=blocker, follower=blocked, accept=False)
     enqueue(tasks.block_clean, blocker.pk, blocked.pk)
 
 

@@ -25,6 +25,7 @@ from core.query import parse_id_pair, query_id
 from core.responses import flash, is_fragment, redirect_back, safe_next
 from follows import selectors, services
 from follows.forms import PeopleFilterForm
+from follows.models import FollowRequest
 
 
 def _posts_page(request, template: str, context: dict, page, path: str):
@@ -248,34 +249,77 @@ def unfollow(request, username):
 def _follow_change(request, username: str, *, follow: bool):
     person = get_object_or_404(User.objects.named(username))
     home = reverse("home")
+    requested = False
     try:
         if follow:
-            services.follow_create(follower=request.user, followee=person)
+            made = services.follow_create(follower=request.user, followee=person)
+            requested = isinstance(made, FollowRequest)
         else:
             services.follow_delete(follower=request.user, followee=person)
     except ValidationError as error:
         return flash(request, error.messages[0], status=422, fallback=home)
+    following = follow and not requested
     if not request.htmx:
-        if follow:
+        if requested:
+            messages.success(request, f"You asked to follow {person.name}.")
+        elif follow:
             messages.success(request, f"You follow {person.name} now.")
         else:
             messages.success(request, f"You no longer follow {person.name}.")
         return redirect_back(request, home)
     counts = selectors.people.follow_counts(people=[person, request.user])
-    response = render(
-        request,
-        "follows/partials/follow_button.html",
-        {"person": person, "following": follow, "next": safe_next(request, "")},
-    )
+    context = {
+        "person": person,
+        "following": following,
+        "requested": requested,
+        "next": safe_next(request, ""),
+    }
+    response = render(request, "follows/partials/follow_button.html", context)
     # Counts shown anywhere on the page (profile header, lists) update from this event.
     return trigger_client_event(
         response,
         "followChanged",
         {
             "username": person.username,
-            "following": follow,
+            "following": following,
             "followers": counts[person.pk][0],
             "viewer": request.user.username,
             "viewerFollowing": counts[request.user.pk][1],
         },
     )
+
+
+# --- follow requests ---------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def follow_requests(request):
+    """/follow-requests/: who asks to follow you, newest first, each with Accept and Reject."""
+    before = query_id(request, "before")
+    page = selectors.people.follow_requests_page(user=request.user, before=before)
+    path = reverse("follows:requests")
+    context = {"requests": page.items, "next_url": next_page_url(request, path, page)}
+    if is_fragment(request) and before is not None:
+        return render(request, "follows/follow_requests.html#request-page", context)
+    return render(request, "follows/follow_requests.html", context)
+
+
+@require_POST
+@login_required
+def follow_request_answer(request, username, answer):
+    """Accept or reject one request. htmx gets the row back saying what was done; without
+    JavaScript, back to the list with a message."""
+    person = get_object_or_404(User.objects.named(username))
+    accept = answer == "accept"
+    try:
+        answered = services.follow_request_answer(user=request.user, follower=person, accept=accept)
+    except ValidationError as error:
+        return flash(request, error.messages[0], status=422, fallback=reverse("follows:requests"))
+    if not answered:
+        raise Http404("No such request")
+    done = f"{person.name} follows you now." if accept else f"You rejected {person.name}."
+    if request.htmx:
+        return render(request, "follows/follow_requests.html#request-answered", {"done": done})
+    messages.success(request, done)
+    return redirect("follows:requests")

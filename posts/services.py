@@ -532,11 +532,15 @@ def _notification_withdraw(*, actor, kind: str, post_id: int) -> None:
     ).delete()
 
 
-def notification_withdraw(*, recipient, actor, kind: str) -> None:
-    """Remove the unread notification `actor` caused (e.g. an unfollow withdraws "followed you")."""
-    Notification.objects.filter(
-        recipient=recipient, actor=actor, kind=kind, post__isnull=True, read_at__isnull=True
-    ).delete()
+def notification_withdraw(*, recipient, actor, kind: str, unread: bool = True) -> None:
+    """Remove the unread notification `actor` caused (e.g. an unfollow withdraws "followed
+    you"), or, with unread False, read or not (a follow request once answered)."""
+    found = Notification.objects.filter(
+        recipient=recipient, actor=actor, kind=kind, post__isnull=True
+    )
+    if unread:
+        found = found.filter(read_at__isnull=True)
+    found.delete()
 
 
 def notifications_mark_read(*, user, up_to_id: int | None = None) -> int:

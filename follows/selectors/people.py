@@ -3,10 +3,18 @@
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import Credit, Industry, Role, User, follows_of, visible_people
+from accounts.models import (
+    Credit,
+    Industry,
+    Role,
+    User,
+    follows_of,
+    requests_of,
+    visible_people,
+)
 from core.paging import PAGE_SIZE, Page, keyset_page
 from core.query import format_id_pair
-from follows.models import Follow
+from follows.models import Follow, FollowRequest
 from posts.models import Post
 
 
@@ -125,13 +133,24 @@ def following_page(
 
 def _follow_page(follows: QuerySet, side: str, *, viewer, before, limit) -> Page:
     follows = follows.select_related(side, f"{side}__industry").annotate(
-        viewer_follows=follows_of(viewer, f"{side}_id")
+        viewer_follows=follows_of(viewer, f"{side}_id"),
+        viewer_requested=requests_of(viewer, f"{side}_id"),
     )
     page = keyset_page(follows, before=before, limit=limit)
     people = []
     for row in page.items:
         person = getattr(row, side)
         person.viewer_follows = row.viewer_follows
+        person.viewer_requested = row.viewer_requested
         people.append(person)
     page.items = people
     return page
+
+
+def follow_requests_page(*, user: User, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
+    """The people waiting for `user` to accept them as followers, newest request first; items
+    are the requests with their people (one query)."""
+    requests = FollowRequest.objects.filter(visible_people("follower__"), followee=user)
+    return keyset_page(
+        requests.select_related("follower", "follower__industry"), before=before, limit=limit
+    )

@@ -71,7 +71,7 @@ def suggested_people(*, user: User, limit: int = 5) -> list[Suggestion]:
     )
     suggestions = []
     for person in people[:limit]:
-        person.viewer_follows = False
+        person.viewer_follows = person.viewer_requested = False
         suggestions.append(Suggestion(person, _reason(person)))
     return suggestions
 

@@ -231,6 +231,7 @@ ROUTES: dict[str, Route] = {
         lambda f: reverse("security:password_change_done"), MEMBERS
     ),
     "accounts:credits": Route(lambda f: reverse("accounts:credits"), MEMBERS, OWN_WRITE),
+    "accounts:privacy": Route(lambda f: reverse("accounts:privacy"), MEMBERS, OWN_WRITE),
     "accounts:data": Route(lambda f: reverse("accounts:data"), MEMBERS),
     "accounts:export_json": Route(lambda f: reverse("accounts:export_json"), MEMBERS),
     "accounts:export_csv": Route(lambda f: reverse("accounts:export_csv"), MEMBERS),
@@ -306,6 +307,18 @@ ROUTES: dict[str, Route] = {
     "follows:industries": Route(lambda f: reverse("follows:industries"), PUBLIC),
     "follows:industry": Route(
         lambda f: reverse("follows:industry", args=[f.industry.slug]), PUBLIC
+    ),
+    "follows:requests": Route(lambda f: reverse("follows:requests"), MEMBERS),
+    # Answering is for the person asked: nobody here was asked by the target (404).
+    "follows:request_accept": Route(
+        lambda f: reverse("follows:request_accept", args=[f.target.username]),
+        POST_ONLY,
+        OWNER_ONLY,
+    ),
+    "follows:request_reject": Route(
+        lambda f: reverse("follows:request_reject", args=[f.target.username]),
+        POST_ONLY,
+        OWNER_ONLY,
     ),
     "follows:follow": Route(
         lambda f: reverse("follows:follow", args=[f.target.username]), POST_ONLY, OWN_WRITE
