@@ -258,6 +258,10 @@ class User(AbstractUser):
         default=MessagesFrom.EVERYONE,
         db_default=MessagesFrom.EVERYONE,
     )
+    # How many of their conversations have a message they have not seen: kept by
+    # conversations.services as messages arrive and are read, so the navigation's count costs
+    # no query (the person is loaded with every request anyway).
+    unread_conversations = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # Set at sign-up when the instance requires approval; a moderator clears it in the admin.
     awaiting_approval = models.BooleanField(default=False)
     invite = models.ForeignKey(

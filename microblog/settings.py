@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "security",
     "posts",
     "follows",
+    "conversations",
     "moderation",
 ]
 
@@ -424,6 +425,8 @@ USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
 # table), trimmed in batches (each timeline is checked about every TIMELINE_TRIM_EVERY new posts);
 # following someone copies their newest TIMELINE_BACKFILL posts in.
 FEED_POLL_SECONDS = env_int("FEED_POLL_SECONDS", 30)
+# An open conversation asks for new messages every MESSAGES_POLL_SECONDS (a 204 when none).
+MESSAGES_POLL_SECONDS = env_int("MESSAGES_POLL_SECONDS", 5)
 # The poll's signed token (whose timeline) lasts a day; an older page's poll reads the session.
 FEED_POLL_TOKEN_SECONDS = 24 * 60 * 60
 TIMELINE_MAX_ENTRIES = env_int("TIMELINE_MAX_ENTRIES", 800)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("security.urls")),
     path("webauthn/", include("security.webauthn")),
     path("", include("posts.urls")),
+    path("", include("conversations.urls")),
     path("", include("moderation.urls")),
 ]
 

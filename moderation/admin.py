@@ -4,9 +4,12 @@ to the Post, User and Industry admins registered by their own apps."""
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from accounts.models import Industry, User
+from conversations import selectors as conversations
 from core.admin import ViewOnlyAdminMixin, admin_offer
 from moderation.admin_actions import (
     RemovedFilter,
@@ -62,6 +65,7 @@ class ReportAdmin(admin.ModelAdmin):
     fields = [
         "reported",
         "reported_text",
+        "conversation",
         "category",
         "comment",
         "reporter",
@@ -83,6 +87,25 @@ class ReportAdmin(admin.ModelAdmin):
         if report.post_id:
             return report.post.text or "(a repost)"
         return f"{report.user.name} — {report.user.bio}" if report.user.bio else report.user.name
+
+    @admin.display(description="conversation")
+    def conversation(self, report):
+        """A reported message comes with its conversation up to the report: the only way
+        staff read messages."""
+        if not report.post_id:
+            return "-"
+        messages = conversations.reported_conversation(post=report.post, until=report.created_at)
+        if not messages:
+            return "-"
+        lines = format_html_join(
+            "",
+            "<li><strong>@{}</strong> ({}): {}</li>",
+            (
+                (m.author.username, date_format(m.created_at, "j M Y, H:i"), m.text)
+                for m in messages
+            ),
+        )
+        return format_html('<ol class="reported-conversation">{}</ol>', lines)
 
     @admin.display(description="comment")
     def short_comment(self, report):

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q
 
+from accounts.models import Visibility
 from core.admin import OfferedAdminMixin, ViewOnlyAdminMixin
 from posts.models import Hashtag, Like, Notification, Post
 
@@ -21,6 +23,13 @@ class PostAdmin(OfferedAdminMixin, admin.ModelAdmin):
         "repost_of",
     ]
     list_select_related = ["author", "in_reply_to", "repost_of"]
+
+    def get_queryset(self, request):
+        """Every post but messages: staff read a message only when someone in its conversation
+        reports it (then in the report, with its conversation)."""
+        reports = Post._meta.get_field("reports").related_model
+        reported = Exists(reports.objects.filter(post=OuterRef("pk")))
+        return super().get_queryset(request).filter(~Q(visibility=Visibility.DIRECT) | Q(reported))
 
     # Posts are written by people through the services (timelines, counts, notifications) and
     # taken down by removal, which keeps them: the admin neither adds nor deletes them.
@@ -44,6 +53,10 @@ class LikeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["user", "post"]
     list_select_related = ["user", "post"]
 
+    def get_queryset(self, request):
+        # A like names its post by its text: none on messages (see PostAdmin.get_queryset).
+        return super().get_queryset(request).exclude(post__visibility=Visibility.DIRECT)
+
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
@@ -51,3 +64,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["recipient", "actor", "post"]
     list_select_related = ["recipient", "actor", "post"]
+
+    def get_queryset(self, request):
+        # As likes: a notification names its post by its text, and no message is listed here.
+        return super().get_queryset(request).exclude(post__visibility=Visibility.DIRECT)

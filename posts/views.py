@@ -196,9 +196,12 @@ def detail(request, username, pk):
 def delete(request, pk):
     """GET: "Delete this post?" (for people without JavaScript). POST: delete it.
 
-    Only the author may; anyone else gets 404 for a post they cannot see and 403 otherwise.
+    Only the author may; anyone else gets 404 for a post they may not read (as for one that does
+    not exist) and 403 otherwise.
     """
-    post = get_object_or_404(Post.objects.select_related("author"), pk=pk, repost_of=None)
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user).select_related("author"), pk=pk, repost_of=None
+    )
     if post.author_id != request.user.pk:
         raise PermissionDenied("Only the author can delete a post.")
     if request.method == "GET":

@@ -11,14 +11,23 @@ from posts import signals as post_signals
 
 ROOT = Path(__file__).resolve().parents[1]
 # Each app, and the apps (and the project package) it must never import: dependencies point one
-# way, core <- accounts <- posts <- follows <- moderation, with security beside posts (it needs
-# only accounts) and the project on top.
+# way, core <- accounts <- posts <- follows <- conversations <- moderation, with security beside
+# posts (it needs only accounts) and the project on top.
 FORBIDDEN = {
-    "core": {"accounts", "security", "posts", "follows", "moderation", "microblog"},
-    "accounts": {"security", "posts", "follows", "moderation", "microblog"},
-    "security": {"posts", "follows", "moderation", "microblog"},
-    "posts": {"security", "follows", "moderation", "microblog"},
-    "follows": {"security", "moderation", "microblog"},
+    "core": {
+        "accounts",
+        "security",
+        "posts",
+        "follows",
+        "conversations",
+        "moderation",
+        "microblog",
+    },
+    "accounts": {"security", "posts", "follows", "conversations", "moderation", "microblog"},
+    "security": {"posts", "follows", "conversations", "moderation", "microblog"},
+    "posts": {"security", "follows", "conversations", "moderation", "microblog"},
+    "follows": {"security", "conversations", "moderation", "microblog"},
+    "conversations": {"security", "moderation", "microblog"},
     "moderation": {"security", "microblog"},
 }
 
@@ -58,6 +67,7 @@ SIGNALS = {
     "accounts.signals.block_created": account_signals.block_created,
     "accounts.signals.user_deleting": account_signals.user_deleting,
     "accounts.signals.user_visibility_changed": account_signals.user_visibility_changed,
+    "accounts.signals.followers_approval_ended": account_signals.followers_approval_ended,
     "posts.signals.post_created": post_signals.post_created,
 }
 

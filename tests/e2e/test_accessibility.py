@@ -5,7 +5,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from accounts.models import Industry
+from accounts.models import Industry, Visibility
+from conversations.services import message_start
 from follows.services import follow_create
 from posts import services
 from tests.e2e.helpers import log_in
@@ -14,8 +15,13 @@ from tests.factories import UserFactory
 SIGNED_OUT = {"landing": "/", "sign-up": "/accounts/signup/", "login": "/accounts/login/"}
 
 
-def signed_in_pages(post) -> dict[str, str]:
+def signed_in_pages(post, conversation) -> dict[str, str]:
     return {
+        "messages": "/messages/",
+        "conversation": f"/messages/{conversation.pk}/",
+        "new conversation": "/messages/new/?to=nadia",
+        "privacy settings": "/settings/privacy/",
+        "follow requests": "/follow-requests/",
         "home": "/",
         "profile": "/@maya/",
         "directory": "/people/?industry=music-production-and-engineering&location=berlin",
@@ -47,6 +53,10 @@ def test_pages_have_no_accessibility_violations(page, scheme):
     services.post_create(author=leo, text="@maya plate", in_reply_to=post)
     services.repost_create(user=leo, post=post)
     services.like_create(user=leo, post=post)
+    services.post_create(author=maya, text="Stems for followers", visibility=Visibility.FOLLOWERS)
+    conversation = message_start(sender=maya, recipient=leo, text="Free on Friday?")
+    message_start(sender=leo, recipient=maya, text="Yes, after 10")
+    UserFactory(username="nadia", display_name="Nadia Sousa")
     page.emulate_media(color_scheme=scheme)
     axe = Axe()
     found = {}
@@ -61,7 +71,7 @@ def test_pages_have_no_accessibility_violations(page, scheme):
     for name, url in SIGNED_OUT.items():
         check(name, url)
     log_in(page, "leo")
-    for name, url in signed_in_pages(post).items():
+    for name, url in signed_in_pages(post, conversation.message.conversation).items():
         check(name, url)
     # The post menu, open, is part of the page too.
     page.goto(page.base_url + "/")

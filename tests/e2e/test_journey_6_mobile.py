@@ -40,12 +40,12 @@ def test_the_home_timeline_on_a_phone(page):
 
     # The main pages are a thumb away, in a tab bar at the bottom of the screen.
     nav = page.get_by_role("navigation", name="Main")
-    for name in ["Home", "People", "Notifications", "Profile"]:
+    for name in ["Home", "People", "Notifications", "Messages"]:
         link = nav.get_by_role("link", name=re.compile(f"^{name}"))
         expect(link).to_be_in_viewport()
         assert link.bounding_box()["y"] > 812 - 80, f"{name} is not at the bottom"
     expect(nav.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
-    for name in ["Industries", "Settings"]:
+    for name in ["Profile", "Industries", "Settings"]:
         expect(nav.get_by_role("link", name=name)).to_be_in_viewport()
     expect(nav.get_by_role("button", name="Log out")).to_be_in_viewport()
     screenshot(page, "journey-6-mobile-home")

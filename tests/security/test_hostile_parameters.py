@@ -185,6 +185,7 @@ PROJECT_QUERY = (
     "invite",
     "page",
     "from",
+    "to",
 )
 PROJECT_FORM = (
     "next",
@@ -212,6 +213,12 @@ PROJECT_FORM = (
     "location",
     "industry",
     "open_to_collaborate",
+    "visibility",
+    "to",
+    "after",
+    "default_visibility",
+    "approve_followers",
+    "messages_from",
 )
 
 SCRIPT = "<script>alert(1)</script>"

@@ -34,6 +34,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import avatars
+from conversations import services as conversation_services
 from core.tasks import queued_in_redis
 from posts import services as post_services
 from posts.models import Notification
@@ -109,6 +110,7 @@ class Fixtures:
     key: object  # a security key of the target's
     email_token: str  # the link that confirms the target's new email address
     picture: object  # a picture on a post of the target's
+    conversation: object  # the target's conversation with someone else
 
 
 @dataclass
@@ -299,6 +301,22 @@ ROUTES: dict[str, Route] = {
     "posts:attachment_view": Route(
         lambda f: reverse("posts:attachment_view", args=[f.picture.pk]), PUBLIC
     ),
+    "conversations:list": Route(lambda f: reverse("conversations:list"), MEMBERS),
+    # The walker's people are in no conversation of the target's: 404, page and poll alike.
+    "conversations:detail": Route(
+        lambda f: reverse("conversations:detail", args=[f.conversation.pk]),
+        {ANONYMOUS: LOGIN, SUSPENDED: LOGIN, **dict.fromkeys(SIGNED_IN, DENIED)},
+        OWNER_ONLY,
+    ),
+    "conversations:newer": Route(
+        lambda f: reverse("conversations:newer", args=[f.conversation.pk]) + "?after=0",
+        {ANONYMOUS: LOGIN, SUSPENDED: LOGIN, **dict.fromkeys(SIGNED_IN, DENIED)},
+    ),
+    # Writing to the target: the page, and a POST without text refused beside the box (422).
+    "conversations:start": Route(
+        lambda f: reverse("conversations:start") + f"?to={f.target.username}", MEMBERS, OWN_WRITE
+    ),
+    "conversations:unread_count": Route(lambda f: reverse("conversations:unread_count"), PUBLIC),
     "follows:home_new": Route(lambda f: reverse("follows:home_new") + "?after=1", MEMBERS),
     "follows:home_newer": Route(lambda f: reverse("follows:home_newer") + "?after=1", MEMBERS),
     "follows:public": Route(lambda f: reverse("follows:public"), PUBLIC),
@@ -401,7 +419,11 @@ def fixtures(db) -> Fixtures:
     post_services.post_create(author=UserFactory(), text="@target nice work", in_reply_to=post)
     picture = post_services.attachment_create(owner=target, upload=image_upload("PNG"))
     post_services.post_create(author=target, text="The desk", media=[(picture.pk, "A desk")])
+    conversation = conversation_services.message_start(
+        sender=target, recipient=UserFactory(), text="Between the two of us"
+    ).message.conversation
     return Fixtures(
+        conversation=conversation,
         picture=picture,
         target=target,
         post=post,

@@ -1,0 +1,110 @@
+"""Reads of conversations; each a fixed number of queries whatever the number of messages."""
+
+from django.db.models import Prefetch, Q
+
+from accounts.models import User
+from conversations.models import Conversation, Member, people_key
+from core.paging import PAGE_SIZE, Page
+from core.query import format_id_pair
+from posts.models import Post
+
+# Messages on a conversation's page, and the most a poll brings at once.
+MESSAGES_PAGE = 30
+NEWER_LIMIT = 100
+
+
+def conversations_for(
+    *, user: User, before: tuple[int, int] | None = None, limit: int = PAGE_SIZE
+) -> Page:
+    """`user`'s conversations, unread ones first, then by newest message; each Member with
+    `.others` (the other people) and `.last` (the newest message, if `user` may read it).
+    Three queries. The cursor "<unread>.<last post id>" continues below the last one shown."""
+    members = Member.objects.filter(user=user)
+    if before is not None:
+        unread, last_post_id = before
+        below = Q(unread=bool(unread), last_post_id__lt=last_post_id)
+        if unread:
+            below |= Q(unread=False)
+        members = members.filter(below)
+    people = Member.objects.select_related("user").order_by("user__username")
+    last = Post.objects.readable_by(user).select_related("author")
+    rows = list(
+        members.select_related("conversation")
+        .prefetch_related(
+            Prefetch("conversation__members", queryset=people, to_attr="people"),
+            Prefetch("conversation__last_post", queryset=last),
+        )
+        .order_by("-unread", "-last_post_id")[: limit + 1]
+    )
+    for row in rows:
+        row.others = [m.user for m in row.conversation.people if m.user_id != user.pk]
+        row.last = row.conversation.last_post
+    if len(rows) > limit:
+        end = rows[limit - 1]
+        return Page(rows[:limit], format_id_pair(int(end.unread), end.last_post_id))
+    return Page(rows)
+
+
+def membership(*, user: User, conversation_id: int) -> Member | None:
+    """`user`'s place in conversation `conversation_id`, with its other people (`.others`), or
+    None when they are not in it (the page is then a 404: one query either way, two if so)."""
+    member = (
+        Member.objects.filter(user=user, conversation_id=conversation_id)
+        .select_related("conversation")
+        .first()
+    )
+    if member is not None:
+        people = Member.objects.filter(conversation_id=conversation_id).select_related("user")
+        member.others = [m.user for m in people.order_by("user__username") if m.user_id != user.pk]
+    return member
+
+
+def _messages(conversation_id: int, viewer):
+    return (
+        Post.objects.readable_by(viewer)
+        .without_hidden_people(viewer, mutes=False)
+        .filter(message__conversation_id=conversation_id)
+        .with_card_data(viewer)
+    )
+
+
+def messages_page(
+    *, conversation_id: int, viewer: User, before: int | None = None, limit: int = MESSAGES_PAGE
+) -> Page:
+    """The newest `limit` messages below id `before` that `viewer` may read, oldest first (as a
+    conversation reads); `next_before` is set when earlier ones remain."""
+    messages = _messages(conversation_id, viewer)
+    if before is not None:
+        messages = messages.filter(id__lt=before)
+    rows = list(messages.order_by("-id")[: limit + 1])
+    earlier = rows[limit - 1].id if len(rows) > limit else None
+    rows = rows[:limit]
+    rows.reverse()
+    return Page(rows, earlier)
+
+
+def messages_after(*, conversation_id: int, viewer: User, after: int) -> list[Post]:
+    """The messages newer than id `after` that `viewer` may read, oldest first (a poll)."""
+    messages = _messages(conversation_id, viewer).filter(id__gt=after)
+    return list(messages.order_by("id")[:NEWER_LIMIT])
+
+
+def conversation_between(*, people: list[User]) -> Conversation | None:
+    return Conversation.objects.filter(key=people_key(p.pk for p in people)).first()
+
+
+def reported_conversation(*, post: Post, until, limit: int = 50) -> list[Post]:
+    """For moderators, who read no message unless it is reported: the conversation of the
+    reported message `post` as it stood when reported (`until`), its newest `limit` messages,
+    oldest first. Empty when `post` is not a message."""
+    conversation_id = (
+        Post.objects.filter(pk=post.pk).values_list("message__conversation_id", flat=True).first()
+    )
+    if conversation_id is None:
+        return []
+    messages = (
+        Post.objects.filter(message__conversation_id=conversation_id, created_at__lte=until)
+        .select_related("author")
+        .order_by("-id")[:limit]
+    )
+    return list(reversed(messages))
