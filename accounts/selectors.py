@@ -7,7 +7,7 @@ through the reverse relations they declare on User: `posts`, `following` and `fo
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import Block, Mute, User, Visibility, viewer_has
+from accounts.models import Block, Mute, User, viewer_has
 from core.paging import PAGE_SIZE, Page, keyset_page
 
 
@@ -18,7 +18,7 @@ def _posts_count() -> Coalesce:
         reverse.related_model._default_manager.filter(
             **{reverse.field.name: OuterRef("pk"), "removed_at__isnull": True}
         )
-        .exclude(visibility=Visibility.DIRECT)
+        .without_messages()
         .order_by()
         .values(reverse.field.name)
         .annotate(count=Count("pk"))
@@ -64,9 +64,7 @@ def profile_posts(
 ) -> Page:
     """One page of a person's posts that `viewer` may see, newest first (people see their own
     removed posts, marked; staff see all). Messages are in conversations, not on profiles."""
-    posts = (
-        person.posts.visible_to(viewer).exclude(visibility=Visibility.DIRECT).with_card_data(viewer)
-    )
+    posts = person.posts.visible_to(viewer).without_messages().with_card_data(viewer)
     return keyset_page(posts, before=before, limit=limit)
 
 

@@ -118,7 +118,10 @@ def privacy_update(*, user: User, fields: dict) -> User:
     unknown = set(fields) - set(PRIVACY_FIELDS)
     if unknown:
         raise ValueError(f"not privacy settings: {sorted(unknown)}")
-    ended = user.approve_followers and fields.get("approve_followers") is False
+    # As stored, not as `user` says: a form bound to the person has already set the new value
+    # on it. Locked, so a follow being decided against the old value finishes first.
+    was = User.objects.select_for_update(no_key=True).values_list("approve_followers", flat=True)
+    ended = was.get(pk=user.pk) and fields.get("approve_followers") is False
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in fields])

@@ -25,6 +25,8 @@ class Conversation(models.Model):
     last_post = models.ForeignKey(
         "posts.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # How many messages were filed in it: the last one's `Message.seq`.
+    last_seq = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
@@ -45,7 +47,9 @@ class Member(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["conversation", "user"], name="conversations_member")
+            models.UniqueConstraint(
+                fields=["conversation", "user"], name="conversations_member_once"
+            )
         ]
         indexes = [
             models.Index(
@@ -58,7 +62,11 @@ class Member(models.Model):
 
 
 class Message(models.Model):
-    """A direct post, filed in its conversation."""
+    """A direct post, filed in its conversation as its `seq`th message.
+
+    Messages are numbered while their conversation's row is locked, so numbers are given in the
+    order the messages commit: a page polling for "after number N" never skips one that
+    committed late, as it could by post id (ids are taken before the lock)."""
 
     post = models.OneToOneField(
         "posts.Post", on_delete=models.CASCADE, primary_key=True, related_name="message"
@@ -66,9 +74,12 @@ class Message(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
+    seq = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["conversation", "-post"], name="conversations_messages")]
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="conversations_seq")
+        ]
 
     def __str__(self):
-        return f"post {self.post_id} in conversation {self.conversation_id}"
+        return f"message {self.seq} of conversation {self.conversation_id}"

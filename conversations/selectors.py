@@ -1,6 +1,6 @@
 """Reads of conversations; each a fixed number of queries whatever the number of messages."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from accounts.models import User
 from conversations.models import Conversation, Member, people_key
@@ -27,7 +27,12 @@ def conversations_for(
             below |= Q(unread=False)
         members = members.filter(below)
     people = Member.objects.select_related("user").order_by("user__username")
-    last = Post.objects.readable_by(user).select_related("author")
+    # The newest message, if this person may read it: as on the conversation's page.
+    last = (
+        Post.objects.readable_by(user)
+        .without_hidden_people(user, mutes=False)
+        .select_related("author")
+    )
     rows = list(
         members.select_related("conversation")
         .prefetch_related(
@@ -60,33 +65,36 @@ def membership(*, user: User, conversation_id: int) -> Member | None:
 
 
 def _messages(conversation_id: int, viewer):
+    """The messages of a conversation `viewer` may read (the rule of posts, and blocks), with
+    what a message shows, each with its number in the conversation (`seq`)."""
     return (
         Post.objects.readable_by(viewer)
         .without_hidden_people(viewer, mutes=False)
         .filter(message__conversation_id=conversation_id)
         .with_card_data(viewer)
+        .annotate(seq=F("message__seq"))
     )
 
 
 def messages_page(
     *, conversation_id: int, viewer: User, before: int | None = None, limit: int = MESSAGES_PAGE
 ) -> Page:
-    """The newest `limit` messages below id `before` that `viewer` may read, oldest first (as a
-    conversation reads); `next_before` is set when earlier ones remain."""
+    """The newest `limit` messages numbered below `before` that `viewer` may read, oldest
+    first (as a conversation reads); `next_before` is set when earlier ones remain."""
     messages = _messages(conversation_id, viewer)
     if before is not None:
-        messages = messages.filter(id__lt=before)
-    rows = list(messages.order_by("-id")[: limit + 1])
-    earlier = rows[limit - 1].id if len(rows) > limit else None
+        messages = messages.filter(message__seq__lt=before)
+    rows = list(messages.order_by("-message__seq")[: limit + 1])
+    earlier = rows[limit - 1].seq if len(rows) > limit else None
     rows = rows[:limit]
     rows.reverse()
     return Page(rows, earlier)
 
 
 def messages_after(*, conversation_id: int, viewer: User, after: int) -> list[Post]:
-    """The messages newer than id `after` that `viewer` may read, oldest first (a poll)."""
-    messages = _messages(conversation_id, viewer).filter(id__gt=after)
-    return list(messages.order_by("id")[:NEWER_LIMIT])
+    """The messages numbered after `after` that `viewer` may read, oldest first (a poll)."""
+    messages = _messages(conversation_id, viewer).filter(message__seq__gt=after)
+    return list(messages.order_by("message__seq")[:NEWER_LIMIT])
 
 
 def conversation_between(*, people: list[User]) -> Conversation | None:

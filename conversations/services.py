@@ -18,50 +18,69 @@ from posts.models import Post
 @transaction.atomic
 def message_file(*, post: Post) -> Message:
     """File the direct post `post` into the conversation of its author and readers (made the
-    first time those people write to each other): the others' conversation becomes unread, the
-    author's read. A receiver of post_created, inside post_create's transaction.
+    first time those people write to each other), as its next message: the others'
+    conversation becomes unread, the author's read. A receiver of post_created, inside
+    post_create's transaction.
 
-    The conversation's row is locked first, so messages to one conversation are filed one at a
-    time; each member's row is locked before its flag is read, so a member reading at that
-    moment (`conversation_read`) goes before or after, and each person's count of unread
-    conversations always matches their flags."""
+    Locks, always in this order, so no two of these (nor a reader marking it read) deadlock:
+    the conversation's row (messages to one conversation are filed one at a time, numbered in
+    commit order), its members' rows, then the people whose count of unread conversations
+    changes, by id. The counts then always match the flags."""
     people = {post.author_id, *post.mentions.values_list("pk", flat=True)}
     conversation, _ = get_or_create(Conversation, key=people_key(people))
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    conversation = Conversation.objects.select_for_update(no_key=True).get(pk=conversation.pk)
     Member.objects.bulk_create(
         [Member(conversation=conversation, user_id=pk) for pk in sorted(people)],
         ignore_conflicts=True,
     )
-    message = Message.objects.create(post=post, conversation=conversation)
+    conversation.last_seq += 1
+    message = Message.objects.create(
+        post=post, conversation=conversation, seq=conversation.last_seq
+    )
     conversation.last_post = post
-    conversation.save(update_fields=["last_post"])
+    conversation.save(update_fields=["last_seq", "last_post"])
 
     members = Member.objects.filter(conversation=conversation)
-    flags = dict(members.select_for_update().order_by("pk").values_list("user_id", "unread"))
-    newly_unread = [pk for pk, unread in flags.items() if not unread and pk != post.author_id]
-    members.exclude(user_id=post.author_id).update(unread=True, last_post_id=post.pk)
+    flags = dict(
+        members.select_for_update(no_key=True).order_by("pk").values_list("user_id", "unread")
+    )
+    newly_unread = {pk for pk, unread in flags.items() if not unread and pk != post.author_id}
+    author_read = bool(flags.get(post.author_id))
+    changing = sorted(newly_unread | ({post.author_id} if author_read else set()))
+    # FOR NO KEY UPDATE: rows naming these people (their posts being written) are not held up.
+    locked = User.objects.select_for_update(no_key=True).filter(pk__in=changing)
+    list(locked.order_by("pk").values_list("pk", flat=True))
+    # Post ids are taken before the lock: an older one can be filed after a newer one.
+    newest = Greatest(F("last_post_id"), Value(post.pk))
+    members.exclude(user_id=post.author_id).update(unread=True, last_post_id=newest)
+    members.filter(user_id=post.author_id).update(unread=False, last_post_id=newest)
     User.objects.filter(pk__in=newly_unread).update(
         unread_conversations=F("unread_conversations") + 1
     )
-    members.filter(user_id=post.author_id).update(last_post_id=post.pk)
-    if flags.get(post.author_id):
-        _read(conversation_id=conversation.pk, user_id=post.author_id)
+    if author_read:
+        _count_down(post.author_id)
     return message
 
 
-def conversation_read(*, member: Member) -> None:
-    """`member` has seen their conversation: unread no more."""
-    _read(conversation_id=member.conversation_id, user_id=member.user_id)
+def conversation_read(*, member: Member) -> bool:
+    """`member` (as just read from the database) has seen their conversation: unread no more.
+    True if it was unread (their count of unread conversations went down by one). Nothing to
+    write when it was read already: a message filed since leaves it unread, rightly."""
+    if not member.unread:
+        return False
+    with transaction.atomic():
+        # The UPDATE's condition is the check: of two at once, one changes the row and counts.
+        changed = Member.objects.filter(pk=member.pk, unread=True).update(unread=False)
+        if changed:
+            _count_down(member.user_id)
+    member.unread = False
+    return bool(changed)
 
 
-def _read(*, conversation_id: int, user_id: int) -> None:
-    # The UPDATE's condition is the check: of two at once, one changes the row and counts.
-    if Member.objects.filter(conversation_id=conversation_id, user_id=user_id, unread=True).update(
-        unread=False
-    ):
-        User.objects.filter(pk=user_id).update(
-            unread_conversations=Greatest(F("unread_conversations") - 1, Value(0))
-        )
+def _count_down(user_id: int) -> None:
+    User.objects.filter(pk=user_id).update(
+        unread_conversations=Greatest(F("unread_conversations") - 1, Value(0))
+    )
 
 
 def message_send(

@@ -58,7 +58,7 @@ def conversation(request, pk):
         return _send(request, member)
     before = query_id(request, "before")
     page = selectors.messages_page(conversation_id=pk, viewer=request.user, before=before)
-    services.conversation_read(member=member)
+    _read(request, member)
     earlier_url = (
         page_url(request, request.path, before=page.next_before) if page.next_before else ""
     )
@@ -66,7 +66,7 @@ def conversation(request, pk):
         **_box(request, PostForm(), member),
         "posts": page.items,
         "earlier_url": earlier_url,
-        "newest_id": _newest(page.items, before, after=0),
+        "newest_seq": _newest(member, page.items),
         "poll_seconds": settings.MESSAGES_POLL_SECONDS,
     }
     if request.htmx and before is not None:
@@ -74,11 +74,17 @@ def conversation(request, pk):
     return render(request, "conversations/detail.html", context)
 
 
-def _newest(messages, before, *, after: int) -> int:
-    """Where the poll starts: the newest message shown (not on an earlier page)."""
-    if before is not None:
-        return after
-    return messages[-1].id if messages else after
+def _newest(member, shown) -> int:
+    """Where the poll starts: after the newest message filed when the page was read, or shown
+    on it (one filed in between)."""
+    return max([member.conversation.last_seq, *(post.seq for post in shown)])
+
+
+def _read(request, member) -> None:
+    """Mark the conversation read, and the navigation's count on this page with it."""
+    if services.conversation_read(member=member):
+        user = request.user
+        user.unread_conversations = max(0, user.unread_conversations - 1)
 
 
 def _send(request, member):
@@ -106,11 +112,11 @@ def _send(request, member):
         messages = selectors.messages_after(
             conversation_id=member.conversation_id, viewer=request.user, after=after
         )
-        services.conversation_read(member=member)
+        _read(request, member)
     context = {
         **_box(request, form, member),
         "posts": messages,
-        "newest_id": messages[-1].id if messages else after,
+        "newest_seq": messages[-1].seq if messages else after,
         "poll_seconds": settings.MESSAGES_POLL_SECONDS,
     }
     return render(request, "conversations/partials/sent.html", context, status=error_status)
@@ -127,7 +133,7 @@ def _page_with_errors(request, member, form):
         **_box(request, form, member),
         "posts": page.items,
         "earlier_url": "",
-        "newest_id": _newest(page.items, None, after=0),
+        "newest_seq": _newest(member, page.items),
         "poll_seconds": settings.MESSAGES_POLL_SECONDS,
     }
     return render(request, "conversations/detail.html", context, status=422)
@@ -136,18 +142,18 @@ def _page_with_errors(request, member, form):
 @require_GET
 @login_required
 def newer(request, pk):
-    """The poll: messages newer than ?after=, appended to the page (and the conversation marked
-    read, since it is open); 204 when there are none, so the page keeps its poll as it is."""
+    """The poll: messages numbered after ?after=, appended to the page (and the conversation
+    marked read, since it is open); 204 when there are none, so the page keeps its poll."""
     member = _member_or_404(request, pk)
     after = query_id(request, "after") or 0
     messages = selectors.messages_after(conversation_id=pk, viewer=request.user, after=after)
     if not messages:
         return HttpResponse(status=204)
-    services.conversation_read(member=member)
+    _read(request, member)
     context = {
         "member": member,
         "posts": messages,
-        "newest_id": messages[-1].id,
+        "newest_seq": messages[-1].seq,
         "poll_seconds": settings.MESSAGES_POLL_SECONDS,
     }
     return render(request, "conversations/partials/newer.html", context)

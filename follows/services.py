@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
-from accounts.models import Block, User, Visibility
+from accounts.models import Block, User, Visibility, visible_people
 from accounts.services import block_check
 from core.db import get_or_create
 from core.ratelimit import rate_limit_hit
@@ -35,7 +35,15 @@ def follow_create(*, follower: User, followee: User) -> Follow | FollowRequest:
     existing = Follow.objects.filter(follower=follower, followee=followee).first()
     if existing is not None:
         return existing
-    if followee.approve_followers:
+    # Read as stored and locked, so that turning approval off (which accepts the requests
+    # waiting, under the same lock) cannot miss a request made meanwhile. FOR NO KEY UPDATE:
+    # the rows that name the person (a new follow's key check) may still be written.
+    approving = (
+        User.objects.select_for_update(no_key=True)
+        .values_list("approve_followers", flat=True)
+        .get(pk=followee.pk)
+    )
+    if approving:
         return _follow_request(follower=follower, followee=followee)
     rate_limit_hit(scope="follow", key=f"user:{follower.pk}")
     return _follow_make(follower=follower, followee=followee)
@@ -79,6 +87,8 @@ def follow_request_answer(*, user: User, follower: User, accept: bool) -> bool:
     if not deleted:
         return False
     if accept:
+        if not follower.is_visible:
+            raise ValidationError("This account can't follow you now.", code="unavailable")
         block_check(actor=user, other=follower, action="accept")
         _follow_make(follower=follower, followee=user, notify=False)
     return True
@@ -87,7 +97,8 @@ def follow_request_answer(*, user: User, follower: User, accept: bool) -> bool:
 def follow_requests_accept_all(*, user: User) -> int:
     """Accept every request waiting for `user` (they stopped approving followers). Returns how
     many."""
-    waiting = FollowRequest.objects.filter(followee=user).select_related("follower")
+    waiting = FollowRequest.objects.filter(visible_people("follower__"), followee=user)
+    waiting = waiting.select_related("follower")
     accepted = 0
     for request in waiting:
         accepted += follow_request_answer(user=user, follower=request.follower, accept=True)
@@ -119,7 +130,6 @@ def block_apply(*, blocker: User, blocked: User) -> None:
     them anyway: every read leaves out people blocked either way."""
     follow_delete(follower=blocker, followee=blocked)
     follow_delete(follower=blocked, followee=blocker)
-    follow_request_answer(user=blocker, follower=blocked, accept=False)
     enqueue(tasks.block_clean, blocker.pk, blocked.pk)
 
 
@@ -154,7 +164,7 @@ def timeline_rebuild(*, owner: User) -> int:
     post_ids = list(
         Post.objects.filter(Q(author_id__in=followees) | Q(author_id=owner.pk))
         .filter(removed_at__isnull=True)
-        .exclude(visibility=Visibility.DIRECT)
+        .without_messages()
         .order_by("-id")
         .values_list("id", flat=True)[: settings.TIMELINE_MAX_ENTRIES]
     )
@@ -191,7 +201,7 @@ def timeline_backfill(*, owner_id: int, author_id: int) -> None:
         return
     post_ids = (
         Post.objects.filter(author_id=author_id, removed_at__isnull=True)
-        .exclude(visibility=Visibility.DIRECT)
+        .without_messages()
         .order_by("-id")
         .values_list("id", flat=True)[: settings.TIMELINE_BACKFILL]
     )

@@ -10,6 +10,7 @@ from django.db.models import (
     Value,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 
@@ -52,6 +53,8 @@ _CARD_POST_FIELDS = (
     "author__avatar_thumbnail",
     "author__industry__name",
     "in_reply_to__author__username",
+    "in_reply_to__visibility",
+    "in_reply_to__author_id",
 )
 CARD_FIELDS = (*_CARD_POST_FIELDS, *(f"repost_of__{field}" for field in _CARD_POST_FIELDS))
 
@@ -65,25 +68,25 @@ def audience(viewer, prefix: str = "") -> Q:
     followers-only posts their author, the author's followers and the people mentioned; posts
     for mentioned people only (direct messages) their author and the people mentioned.
 
-    A Q on the post at `prefix` (e.g. "post__" for a notification's post): two EXISTS in the
-    same statement, each one index probe, tried only for posts that are not open to all.
-    Removal, suspension and blocks are the other parts of a read (`PostQuerySet`)."""
+    A Q on the post at `prefix` (e.g. "post__" for a notification's post), with two subqueries
+    in the same statement: the viewer's followees and the posts naming them, each read by an
+    index; only posts that are not open to all need them. The subqueries are written out, as
+    `accounts.models.hidden_from`'s are: built on every page, composing them from querysets cost
+    more than running them (bench/README.md). Removal, suspension and blocks are the other parts
+    of a read (`PostQuerySet`)."""
     open_to_all = Q(**{f"{prefix}visibility__in": OPEN_VISIBILITY})
     if viewer is None or not viewer.is_authenticated:
         return open_to_all
-    # Follows belong to a later app; the model is reached through its relation to people.
-    follow = User._meta.get_field("followers").related_model
-    mentioned = Exists(
-        Post.mentions.through.objects.filter(post_id=OuterRef(f"{prefix}id"), user_id=viewer.pk)
-    )
-    follower = Exists(
-        follow.objects.filter(follower_id=viewer.pk, followee_id=OuterRef(f"{prefix}author_id"))
-    )
+    # Follows belong to a later app; the table is reached through its relation to people.
+    follows = User._meta.get_field("followers").related_model._meta.db_table
+    mentions = Post.mentions.through._meta.db_table
+    followees = RawSQL(f"SELECT followee_id FROM {follows} WHERE follower_id = %s", [viewer.pk])  # noqa: S608, S611 (table names; the value is a parameter)
+    named_in = RawSQL(f"SELECT post_id FROM {mentions} WHERE user_id = %s", [viewer.pk])  # noqa: S608, S611
     return (
         open_to_all
         | Q(**{f"{prefix}author_id": viewer.pk})
-        | (Q(**{f"{prefix}visibility": Visibility.FOLLOWERS}) & follower)
-        | mentioned
+        | Q(**{f"{prefix}visibility": Visibility.FOLLOWERS, f"{prefix}author_id__in": followees})
+        | Q(**{f"{prefix}id__in": named_in})
     )
 
 
@@ -118,8 +121,15 @@ class PostQuerySet(models.QuerySet):
     def listed(self):
         """Public posts anyone may see: the public, tag and industry timelines (and search).
         Unlisted posts are readable by all but listed only on their author's profile and in
-        their followers' home timelines."""
-        return self.filter(_visible(), visibility=Visibility.PUBLIC)
+        their followers' home timelines; a repost of one is not listed either."""
+        return self.filter(_visible(), visibility=Visibility.PUBLIC).filter(
+            Q(repost_of__isnull=True) | Q(repost_of__visibility=Visibility.PUBLIC)
+        )
+
+    def without_messages(self):
+        """Less direct posts: messages live in their conversations, not in timelines, on
+        profiles or in profile counts."""
+        return self.exclude(visibility=Visibility.DIRECT)
 
     def visible_to(self, viewer):
         """readable_by(), plus what this viewer may see beyond it: their own posts removed by a

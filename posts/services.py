@@ -192,6 +192,10 @@ def post_create(
 
     mentioned = _mentioned_users(post_text.extract_mentions(text))
     readers = mentioned
+    if visibility == Visibility.FOLLOWERS and in_reply_to is not None:
+        # The answered author reads the answer even when they do not follow its author and
+        # the "@name" the box starts with was deleted, as in Mastodon.
+        readers = list({user.pk: user for user in [*mentioned, in_reply_to.author]}.values())
     if visibility == Visibility.DIRECT:
         readers = _direct_readers(author, mentioned, recipients, in_reply_to)
         _readers_check(author, readers)
@@ -226,7 +230,9 @@ def post_create(
         count_add(in_reply_to.pk, "reply_count", 1)
     if readers:
         post.mentions.add(*readers)
-    tags = post_text.extract_hashtags(text)
+    # A message's tags are not stored: tag pages list public posts only, and the admin's list of
+    # tags would show words of messages to staff.
+    tags = post_text.extract_hashtags(text) if visibility != Visibility.DIRECT else []
     if tags:
         Hashtag.objects.bulk_create([Hashtag(name=tag) for tag in tags], ignore_conflicts=True)
         post.hashtags.add(*Hashtag.objects.filter(name__in=tags))
@@ -242,8 +248,8 @@ def post_create(
 
 
 def _direct_readers(author, mentioned: list, recipients: Sequence, in_reply_to) -> list:
-    """Who a direct post is for: the people mentioned, `recipients`, and, for an answer,
-    the answered post's author and readers; never its own author. In a stable order."""
+    """Who a direct post is for: the people mentioned, `recipients`, and, for an answer, the
+    answered post's author and readers; never its own author. In a stable order."""
     readers = {user.pk: user for user in [*mentioned, *recipients]}
     if in_reply_to is not None:
         readers.setdefault(in_reply_to.author_id, in_reply_to.author)
@@ -251,7 +257,9 @@ def _direct_readers(author, mentioned: list, recipients: Sequence, in_reply_to) 
             for user in in_reply_to.mentions.all():
                 readers.setdefault(user.pk, user)
     readers.pop(author.pk, None)
-    return [user for user in readers.values() if user.is_visible]
+    # Those named in the text are people who may be shown (`_mentioned_users`); a
+    # conversation's members stay readers while suspended, so it stays one conversation.
+    return list(readers.values())
 
 
 def _drafts_take(author, media: Sequence[tuple[int, str]]) -> list[Attachment]:
@@ -506,13 +514,6 @@ def notifications_create(*, actor, post: Post | None, kinds: dict) -> list[Notif
     """notification_create for several people at once ({recipient: kind}), in two queries
     whatever their number: a post can mention dozens of people in 140 characters."""
     recipients = [user.pk for user in kinds if user.pk != actor.pk]
-    if post is not None and not post.is_open and recipients:
-        # Nobody hears of a post they may not read.
-        may_read = Q(pk=post.author_id) | Q(mentioned_in=post)
-        if post.visibility == Visibility.FOLLOWERS:
-            may_read |= Q(following__followee=post.author_id)
-        readers = User.objects.filter(may_read, pk__in=recipients)
-        recipients = list(set(readers.values_list("pk", flat=True)))
     if not recipients:
         return []
     blocks = Block.objects.filter(

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from accounts.models import User, hidden_from
+from accounts.models import User, hidden_from, requests_of
 from follows.models import Follow
 from follows.selectors.people import last_post_id
 
@@ -70,8 +70,8 @@ def suggested_people(*, user: User, limit: int = 5) -> list[Suggestion]:
         .order_by("-same_industry", "-same_location", "-mutuals", "-activity", "-id")
     )
     suggestions = []
-    for person in people[:limit]:
-        person.viewer_follows = person.viewer_requested = False
+    for person in people.annotate(viewer_requested=requests_of(user))[:limit]:
+        person.viewer_follows = False
         suggestions.append(Suggestion(person, _reason(person)))
     return suggestions
 

@@ -18,7 +18,7 @@ page, never on page 1 (a timeline with fewer than 30 rows is whole).
 from django.db import connection
 from django.db.models import Q
 
-from accounts.models import Industry, User, Visibility, hidden_from
+from accounts.models import Industry, User, hidden_from
 from core.paging import PAGE_SIZE, Page, keyset_page
 from follows.models import Follow, TimelineEntry
 from posts.models import Post, audience
@@ -56,9 +56,9 @@ def followed_post_ids(*, user: User, before: int | None, limit: int) -> list[int
     joined at read time: past the end of the stored timeline."""
     followees = Follow.objects.filter(follower=user).values("followee_id")
     # Messages live in conversations, never in the home timeline (nor are they fanned out).
-    posts = Post.objects.filter(Q(author_id__in=followees) | Q(author_id=user.pk)).exclude(
-        visibility=Visibility.DIRECT
-    )
+    posts = Post.objects.filter(
+        Q(author_id__in=followees) | Q(author_id=user.pk)
+    ).without_messages()
     if before is not None:
         posts = posts.filter(id__lt=before)
     return list(posts.order_by("-id").values_list("id", flat=True)[:limit])

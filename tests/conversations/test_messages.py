@@ -282,9 +282,9 @@ def test_the_list_and_a_conversation_cost_the_same_queries_however_long(
     # session, person, three for the list, the notifications count in the navigation
     with django_assert_num_queries(6):
         client.get("/messages/")
-    # session, person, membership, its people, the messages, marking read (already read: one
-    # UPDATE that changes nothing), the notifications count
-    with django_assert_num_queries(7):
+    # session, person, membership, its people, the messages, the notifications count (read
+    # already: nothing to write)
+    with django_assert_num_queries(6):
         client.get(f"/messages/{short.pk}/")
 
 
@@ -342,3 +342,39 @@ def test_a_long_conversation_shows_the_newest_and_loads_earlier_ones(ana, ben):
     assert "Earlier messages" not in rest
     for before in ("x", "²", "0", "9" * 30):
         assert client.get(f"/messages/{conversation.pk}/?before={before}").status_code == 200
+
+
+def test_a_suspended_member_keeps_the_conversation_one(ana, ben):
+    from django.utils import timezone
+
+    conversation = start(ana, ben, "Hello")
+    ben.suspended_at = timezone.now()
+    ben.save()
+    post = services.message_send(
+        sender=ana, member=Member.objects.get(user=ana), text="Still there?"
+    )
+    assert post.message.conversation == conversation
+    assert Conversation.objects.count() == 1
+
+
+def test_opening_a_conversation_clears_the_count_on_that_same_page(ana, ben):
+    conversation = start(ana, ben)
+    html = signed_in(ben).get(f"/messages/{conversation.pk}/").content.decode()
+    badge = re.search(r'<span class="unread-badge[^"]*"', html).group(0)
+    assert "is-empty" in badge
+
+
+def test_the_list_hides_the_last_message_of_someone_blocked(ana, ben):
+    start(ben, ana, "Buy my plugin")
+    block_create(blocker=ana, blocked=ben)
+    assert "Buy my plugin" not in signed_in(ana).get("/messages/").content.decode()
+
+
+def test_an_earlier_page_opened_alone_polls_after_the_newest_message(ana, ben):
+    conversation = start(ana, ben, "Message 0")
+    member = Member.objects.get(user=ana)
+    for n in range(1, 35):
+        services.message_send(sender=ana, member=member, text=f"Message {n}")
+    html = signed_in(ben).get(f"/messages/{conversation.pk}/?before=5").content.decode()
+    assert re.findall(r"Message (\d+)</p>", html) == ["0", "1", "2", "3"]
+    assert f"newer/?after={conversation.messages.count()}" in html

@@ -174,3 +174,40 @@ def test_privacy_settings_save_and_name_bad_input_beside_the_field(lena):
         "following",
         False,
     )
+
+
+def test_turning_approval_off_on_the_settings_page_accepts_everyone_waiting(lena):
+    omar = UserFactory(username="omar")
+    services.follow_create(follower=omar, followee=lena)
+
+    signed_in(lena).post(
+        reverse("accounts:privacy"),
+        {"default_visibility": "public", "messages_from": "everyone"},  # the box unticked
+    )
+
+    assert Follow.objects.filter(follower=omar, followee=lena).exists()
+    assert not FollowRequest.objects.exists()
+
+
+def test_a_suspended_persons_request_cannot_be_accepted(lena):
+    from django.utils import timezone
+
+    omar = UserFactory(username="omar")
+    services.follow_create(follower=omar, followee=lena)
+    omar.suspended_at = timezone.now()
+    omar.save()
+
+    response = signed_in(lena).post(reverse("follows:request_accept", args=["omar"]))
+
+    assert not Follow.objects.exists()
+    assert response.status_code in (302, 422)
+    assert "omar" not in signed_in(lena).get(reverse("follows:requests")).content.decode()
+
+
+def test_suggestions_say_requested_for_people_asked(lena):
+    from follows.selectors.suggestions import suggested_people
+
+    omar = UserFactory(username="omar", industry=lena.industry)
+    services.follow_create(follower=omar, followee=lena)
+    shown = {s.person.username: s.person.viewer_requested for s in suggested_people(user=omar)}
+    assert shown.get("lena") is True

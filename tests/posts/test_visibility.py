@@ -121,18 +121,29 @@ def test_home_timelines_get_followers_posts_but_never_messages(client, people):
 def test_after_unfollowing_followers_only_posts_leave_the_count_and_notifications(people):
     author, follower = people["author"], people["follower"]
     first = write(author, Visibility.PUBLIC, text="Before")
-    question = write(follower, Visibility.PUBLIC, text="Who has a spare Neve?")
-    answer = services.post_create(
-        author=author, text="I do", in_reply_to=question, visibility=Visibility.FOLLOWERS
-    )
-    assert home_newer_count(user=follower, after=first.pk) == 2  # the question, the answer
-    assert [n.post for n in notifications_for(user=follower).items] == [answer]
+    hidden = write(author, Visibility.FOLLOWERS, text="For followers")
+    assert home_newer_count(user=follower, after=first.pk) == 1
+    # Only readers are notified, and mentioned people stay readers; the read rule still guards
+    # the list and the count, as a notification kept from older rules would show.
+    Notification.objects.create(recipient=follower, actor=author, kind="mention", post=hidden)
+    assert [n.post for n in notifications_for(user=follower).items] == [hidden]
 
     # The unfollow's clean-up of the timeline runs later; the rule hides the post at once.
     Follow.objects.filter(follower=follower).delete()
-    assert home_newer_count(user=follower, after=first.pk) == 1
+    assert home_newer_count(user=follower, after=first.pk) == 0
     assert notifications_for(user=follower).items == []
     assert notifications_unread_count(user=follower) == 0
+
+
+def test_the_answered_author_reads_a_followers_only_answer(people):
+    author, stranger = people["author"], people["stranger"]
+    question = write(stranger, Visibility.PUBLIC, text="Anyone mixing in Atmos?")
+    answer = services.post_create(
+        author=author, text="Yes, since 2019", in_reply_to=question, visibility="private"
+    )
+    assert Post.objects.readable_by(stranger).filter(pk=answer.pk).exists()
+    assert Notification.objects.filter(recipient=stranger, kind="reply").exists()
+    assert not Post.objects.readable_by(people["mentioned"]).filter(pk=answer.pk).exists()
 
 
 def test_followers_only_and_direct_posts_cannot_be_reposted(client, people):
@@ -208,13 +219,22 @@ def test_reply_counts_shown_to_everyone_count_only_open_replies(client, people):
 
 
 def test_nobody_is_notified_of_a_post_they_may_not_read(people):
-    author, stranger = people["author"], people["stranger"]
-    post = write(stranger, Visibility.PUBLIC, text="Anyone mixing in Atmos?")
-    # A followers-only reply that does not name the author: the author cannot read it.
-    services.post_create(
-        author=author, text="Yes, since 2019", in_reply_to=post, visibility=Visibility.FOLLOWERS
-    )
-    assert not Notification.objects.filter(recipient=stranger).exists()
+    """Who is notified of a post (those it names, the answered author) is among its readers by
+    construction; every kind of action at every level, then every notification checked."""
+    author, follower = people["author"], people["follower"]
+    for visibility in Visibility.values:
+        post = write(author, visibility, text="Anyone mixing in Atmos? @mia")
+        for replier in (follower, people["mentioned"]):
+            try:
+                services.post_create(author=replier, text="Me!", in_reply_to=post)
+                services.like_create(user=replier, post=post)
+            except ValidationError:
+                assert replier == follower and visibility == Visibility.DIRECT
+    notes = Notification.objects.exclude(post=None)
+    assert notes.count() > 10
+    for note in notes:
+        readable = Post.objects.readable_by(note.recipient).filter(pk=note.post_id)
+        assert readable.exists(), (note, note.post.visibility)
 
 
 def test_a_message_goes_only_to_those_who_take_messages(people):
@@ -247,3 +267,33 @@ def test_messages_cannot_be_pinned(people):
     post = write(people["author"], Visibility.DIRECT, text="@mia private")
     with pytest.raises(ValidationError, match="Messages can't be pinned"):
         services.post_pin(user=people["author"], post=post)
+
+
+def test_a_repost_does_not_list_an_unlisted_post(client, people):
+    post = write(people["author"], Visibility.UNLISTED, text="Quiet news")
+    services.repost_create(user=people["follower"], post=post)
+    for page in ("/public/", reverse("follows:industry", args=["post-production"])):
+        assert "Quiet news" not in client.get(page).content.decode()
+    # Followers of the reposter still get it at home: unlisted posts are readable by all.
+    assert "Quiet news" in client_as(client, people["follower"]).get("/").content.decode()
+
+
+def test_replying_to_names_only_a_post_the_viewer_may_read(client, people):
+    author, follower = people["author"], people["follower"]
+    narrow = write(author, Visibility.FOLLOWERS, text="For followers")
+    services.post_create(
+        author=follower, text="Public answer", in_reply_to=narrow, visibility="private"
+    )
+    reply = Post.objects.get(text="Public answer")
+    Post.objects.filter(pk=reply.pk).update(visibility=Visibility.PUBLIC)  # an older post
+    html = client.get("/@fred/").content.decode()
+    assert "Public answer" in html
+    assert "Replying to" not in html
+    assert "Replying to" in client_as(client, author).get("/@fred/").content.decode()
+
+
+def test_messages_keep_their_tags_to_themselves(people):
+    write(people["author"], Visibility.DIRECT, text="@mia #secretproject")
+    from posts.models import Hashtag
+
+    assert not Hashtag.objects.filter(name="secretproject").exists()
