@@ -128,8 +128,15 @@ class PostQuerySet(models.QuerySet):
 
     def without_messages(self):
         """Less direct posts: messages live in their conversations, not in timelines, on
-        profiles or in profile counts."""
-        return self.exclude(visibility=Visibility.DIRECT)
+        profiles or in profile counts.
+
+        Written as "one of the other three" rather than "not direct": PostgreSQL plans a
+        prepared statement once for any values (PG_PREPARED), and guessed that "<> $1" leaves
+        almost no rows, so it sorted all of a prolific author's posts for a page of 20
+        (180 ms) instead of walking their newest by the index (1 ms)."""
+        return self.filter(
+            visibility__in=(Visibility.PUBLIC, Visibility.UNLISTED, Visibility.FOLLOWERS)
+        )
 
     def visible_to(self, viewer):
         """readable_by(), plus what this viewer may see beyond it: their own posts removed by a

@@ -71,6 +71,7 @@ def compose_context(
         ],
         "media_errors": media_errors,
         "visibility_choices": Visibility.choices,
+        "visibility_chosen": form["visibility"].value(),
         "max_length": post_text.MAX_LENGTH,
         "max_stored_length": post_text.MAX_STORED_LENGTH,
         "url_pattern": post_text.URL_PATTERN,
