@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import Visibility
 from core.admin import OfferedAdminMixin, ViewOnlyAdminMixin
@@ -25,11 +24,9 @@ class PostAdmin(OfferedAdminMixin, admin.ModelAdmin):
     list_select_related = ["author", "in_reply_to", "repost_of"]
 
     def get_queryset(self, request):
-        """Every post but messages: staff read a message only when someone in its conversation
-        reports it (then in the report, with its conversation)."""
-        reports = Post._meta.get_field("reports").related_model
-        reported = Exists(reports.objects.filter(post=OuterRef("pk")))
-        return super().get_queryset(request).filter(~Q(visibility=Visibility.DIRECT) | Q(reported))
+        """What staff may see (`visible_to`): every post but messages, of which only those
+        reported by someone in their conversation."""
+        return super().get_queryset(request) & Post.objects.visible_to(request.user)
 
     # Posts are written by people through the services (timelines, counts, notifications) and
     # taken down by removal, which keeps them: the admin neither adds nor deletes them.

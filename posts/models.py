@@ -140,13 +140,17 @@ class PostQuerySet(models.QuerySet):
 
     def visible_to(self, viewer):
         """readable_by(), plus what this viewer may see beyond it: their own posts removed by a
-        moderator (shown marked as removed), and for staff every post but others' direct
-        messages, so nothing they moderate is hidden from them (a reported message reaches them
-        with its report). For pages about one post or one person."""
+        moderator (shown marked as removed), and for staff every post but others' messages,
+        so nothing they moderate is hidden from them; a message once reported (its page and
+        pictures, as its report shows its conversation). For pages about one post or one
+        person."""
         if viewer is None or not viewer.is_authenticated:
             return self.visible()
         if viewer.is_staff:
-            return self.filter(~Q(visibility=Visibility.DIRECT) | audience(viewer))
+            # Reports belong to a later app; reached through their relation to posts.
+            reports = Post._meta.get_field("reports").related_model
+            reported = Exists(reports.objects.filter(post=OuterRef("pk")))
+            return self.filter(~Q(visibility=Visibility.DIRECT) | audience(viewer) | Q(reported))
         return self.filter((_visible() & audience(viewer)) | Q(author=viewer))
 
     def _with_media(self):

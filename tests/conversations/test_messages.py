@@ -378,3 +378,18 @@ def test_an_earlier_page_opened_alone_polls_after_the_newest_message(ana, ben):
     html = signed_in(ben).get(f"/messages/{conversation.pk}/?before=5").content.decode()
     assert re.findall(r"Message (\d+)</p>", html) == ["0", "1", "2", "3"]
     assert f"newer/?after={conversation.messages.count()}" in html
+
+
+def test_once_reported_a_message_and_its_pictures_open_to_moderators(ana, ben, admin_client):
+    from tests.accounts.images import image_upload
+
+    picture = post_services.attachment_create(owner=ana, upload=image_upload("PNG"))
+    post = post_services.post_create(
+        author=ana, text="@ben look at this", visibility="direct", media=[(picture.pk, "")]
+    )
+    urls = [reverse("posts:detail", args=["ana", post.pk]), f"/attachments/{picture.pk}/full"]
+    assert [admin_client.get(url).status_code for url in urls] == [404, 404]
+    signed_in(ben).post(
+        reverse("moderation:report_post", args=[post.pk]), {"category": "abuse", "comment": ""}
+    )
+    assert [admin_client.get(url).status_code for url in urls] == [200, 200]
