@@ -8,7 +8,7 @@ that `make run` starts beside the web server).
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.models import Industry, User
+from accounts.models import Industry, User, Visibility
 from follows.services import follow_create
 from posts.services import post_create
 
@@ -137,6 +137,16 @@ class Command(BaseCommand):
             for person, texts in created:
                 if turn < len(texts):
                     post_create(author=person, text=texts[turn])
+        # A conversation, so Messages shows what it is for: a direct post, then its answer.
+        if "maya" in people and "jonas" in people:
+            first = post_create(
+                author=people["maya"],
+                text="@jonas Free next Thursday for the string overdubs? Studio B is booked.",
+                visibility=Visibility.DIRECT,
+            )
+            post_create(
+                author=people["jonas"], text="Yes! I'll bring the ribbon mics.", in_reply_to=first
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded. Log in as any of {', '.join(p[0] for p in PEOPLE)} "
