@@ -5,6 +5,8 @@ htmx: sending swaps the box for a fresh one and appends what is new (the sender'
 anything that arrived meanwhile); the page polls for new messages every few seconds. Without
 JavaScript every form posts and redirects, and the page can be reloaded."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -12,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
+from accounts.models import USERNAME_PATTERN, User
 from conversations import selectors, services
 from core.decorators import login_required
 from core.paging import page_url
@@ -166,11 +168,9 @@ def start(request):
     conversation between the two already, its page instead. POST sends the first message and
     goes to the conversation."""
     name = request.POST.get("to") or request.GET.get("to") or ""
-    recipient = (
-        User.objects.visible().named(name).exclude(pk=request.user.pk).first()
-        if 0 < len(name) <= 30
-        else None
-    )
+    recipient = None
+    if re.fullmatch(USERNAME_PATTERN, name):  # anything else names nobody (and reaches no query)
+        recipient = User.objects.visible().named(name).exclude(pk=request.user.pk).first()
     if recipient is None:
         raise Http404("No one to write to")
     existing = selectors.conversation_between(people=[request.user, recipient])
