@@ -92,7 +92,6 @@ def _read(request, member) -> None:
 def _send(request, member):
     form = PostForm(request.POST)
     after = form_id(request, "after") or 0
-    error_status = 200
     if form.is_valid():
         try:
             services.message_send(
@@ -104,7 +103,6 @@ def _send(request, member):
             form = PostForm()
         except ValidationError as error:
             _refused(form, error)
-            error_status = 422
     if not request.htmx:
         if form.errors:
             return _page_with_errors(request, member, form)
@@ -121,7 +119,8 @@ def _send(request, member):
         "newest_seq": messages[-1].seq if messages else after,
         "poll_seconds": settings.MESSAGES_POLL_SECONDS,
     }
-    return render(request, "conversations/partials/sent.html", context, status=error_status)
+    status = 422 if form.errors else 200
+    return render(request, "conversations/partials/sent.html", context, status=status)
 
 
 def _refused(form, error: ValidationError) -> None:
