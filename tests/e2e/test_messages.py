@@ -4,6 +4,7 @@ for the conversation and for each message's permalink."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from conversations.models import Conversation
@@ -12,15 +13,26 @@ from tests.e2e.helpers import log_in, screenshot
 from tests.factories import UserFactory
 
 
-def second_page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.base_url = live_server.url
-    page.set_default_timeout(10_000)
-    return page
+@pytest.fixture
+def other_page(browser, live_server):
+    """Pages for other people, each in its own browser context, closed before the live server
+    stops (an open conversation keeps polling it)."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.base_url = live_server.url
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
-def test_a_conversation_between_two_and_closed_to_a_third(page, browser, live_server, settings):
+def test_a_conversation_between_two_and_closed_to_a_third(page, other_page, settings):
     settings.MESSAGES_POLL_SECONDS = 1
     UserFactory(username="ana", display_name="Ana Ruiz")
     UserFactory(username="ben", display_name="Ben Okafor")
@@ -39,7 +51,7 @@ def test_a_conversation_between_two_and_closed_to_a_third(page, browser, live_se
     conversation_url = page.url
 
     # B sees the count, opens the conversation and answers (htmx: no reload).
-    ben = second_page(browser, live_server)
+    ben = other_page()
     log_in(ben, "ben")
     nav_link = ben.get_by_role("navigation", name="Main").get_by_role(
         "link", name=re.compile("^Messages")
@@ -66,7 +78,7 @@ def test_a_conversation_between_two_and_closed_to_a_third(page, browser, live_se
     screenshot(page, "messages-conversation")
 
     # C, a stranger: 404 for the conversation and for each message.
-    carla = second_page(browser, live_server)
+    carla = other_page()
     log_in(carla, "carla")
     conversation = Conversation.objects.get()
     assert carla.goto(f"{carla.base_url}/messages/{conversation.pk}/").status == 404
