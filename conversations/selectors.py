@@ -42,7 +42,7 @@ def conversations_for(
         .order_by("-unread", "-last_post_id")[: limit + 1]
     )
     for row in rows:
-        row.others = [m.user for m in row.conversation.people if m.user_id != user.pk]
+        row.others = _others(row.conversation.people, user)
         row.last = row.conversation.last_post
     if len(rows) > limit:
         end = rows[limit - 1]
@@ -60,8 +60,13 @@ def membership(*, user: User, conversation_id: int) -> Member | None:
     )
     if member is not None:
         people = Member.objects.filter(conversation_id=conversation_id).select_related("user")
-        member.others = [m.user for m in people.order_by("user__username") if m.user_id != user.pk]
+        member.others = _others(people.order_by("user__username"), user)
     return member
+
+
+def _others(members, user: User) -> list[User]:
+    """The people of a conversation's `members` but `user`, in the members' order."""
+    return [member.user for member in members if member.user_id != user.pk]
 
 
 def _messages(conversation_id: int, viewer):
@@ -113,6 +118,6 @@ def reported_conversation(*, post: Post, until, limit: int = 50) -> list[Post]:
     messages = (
         Post.objects.filter(message__conversation_id=conversation_id, created_at__lte=until)
         .select_related("author")
-        .order_by("-id")[:limit]
+        .order_by("-message__seq")[:limit]
     )
     return list(reversed(messages))

@@ -61,16 +61,7 @@ def conversation(request, pk):
     before = query_id(request, "before")
     page = selectors.messages_page(conversation_id=pk, viewer=request.user, before=before)
     _read(request, member)
-    earlier_url = (
-        page_url(request, request.path, before=page.next_before) if page.next_before else ""
-    )
-    context = {
-        **_box(request, PostForm(), member),
-        "posts": page.items,
-        "earlier_url": earlier_url,
-        "newest_seq": _newest(member, page.items),
-        "poll_seconds": settings.MESSAGES_POLL_SECONDS,
-    }
+    context = _page_context(request, member, PostForm(), page)
     if request.htmx and before is not None:
         return render(request, "conversations/detail.html#earlier", context)
     return render(request, "conversations/detail.html", context)
@@ -130,14 +121,21 @@ def _refused(form, error: ValidationError) -> None:
 
 def _page_with_errors(request, member, form):
     page = selectors.messages_page(conversation_id=member.conversation_id, viewer=request.user)
-    context = {
+    context = _page_context(request, member, form, page)
+    return render(request, "conversations/detail.html", context, status=422)
+
+
+def _page_context(request, member, form, page) -> dict:
+    """A conversation's page: `page` of its messages, the link to earlier ones, the box
+    (`form`) and the poll."""
+    earlier = page_url(request, request.path, before=page.next_before) if page.next_before else ""
+    return {
         **_box(request, form, member),
         "posts": page.items,
-        "earlier_url": "",
+        "earlier_url": earlier,
         "newest_seq": _newest(member, page.items),
         "poll_seconds": settings.MESSAGES_POLL_SECONDS,
     }
-    return render(request, "conversations/detail.html", context, status=422)
 
 
 @require_GET
@@ -172,11 +170,10 @@ def start(request):
         recipient = User.objects.visible().named(name).exclude(pk=request.user.pk).first()
     if recipient is None:
         raise Http404("No one to write to")
-    existing = selectors.conversation_between(people=[request.user, recipient])
     if request.method == "GET":
-        if existing is not None and selectors.membership(
-            user=request.user, conversation_id=existing.pk
-        ):
+        # The conversation of exactly these two: its key names both, so the person is in it.
+        existing = selectors.conversation_between(people=[request.user, recipient])
+        if existing is not None:
             return redirect("conversations:detail", existing.pk)
         return render(
             request, "conversations/start.html", _box(request, PostForm(), recipient=recipient)
