@@ -1,6 +1,6 @@
 from django.urls import path
 
-from posts import views
+from posts import feeds, views
 
 app_name = "posts"
 
@@ -13,6 +13,14 @@ urlpatterns = [
     path("posts/<id:pk>/repost/", views.repost, name="repost"),
     path("posts/<id:pk>/pin/", views.pin, name="pin"),
     path("tags/<tag:tag>/", views.tag, name="tag"),
+    path("@<username:username>/feed.rss", feeds.ProfileFeed.as_view(), name="profile_rss"),
+    path("@<username:username>/feed.atom", feeds.ProfileAtomFeed.as_view(), name="profile_atom"),
+    path("tags/<tag:tag>/feed.rss", feeds.TagFeed.as_view(), name="tag_rss"),
+    path("tags/<tag:tag>/feed.atom", feeds.TagAtomFeed.as_view(), name="tag_atom"),
+    path("industries/<slug:slug>/feed.rss", feeds.IndustryFeed.as_view(), name="industry_rss"),
+    path(
+        "industries/<slug:slug>/feed.atom", feeds.IndustryAtomFeed.as_view(), name="industry_atom"
+    ),
     path("attachments/<id:pk>/full", views.attachment, {"variant": "full"}, name="attachment"),
     path("attachments/<id:pk>/", views.attachment_view, name="attachment_view"),
     path(

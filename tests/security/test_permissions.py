@@ -66,6 +66,8 @@ ANY_BUT_ERROR = frozenset({"ok", "login", "denied", "not allowed", "rate limited
 PUBLIC = dict.fromkeys(ROLES, OK)
 MEMBERS = {ANONYMOUS: LOGIN, SUSPENDED: LOGIN, **dict.fromkeys(SIGNED_IN, OK)}
 POST_ONLY = dict.fromkeys(ROLES, NOT_ALLOWED)
+# The POST answer of a URL that takes GET alone, where the view says so (405).
+GET_ONLY = dict.fromkeys(ROLES, NOT_ALLOWED)
 # A POST that acts as the person sending it (post, follow, like, edit my profile).
 OWN_WRITE = {ANONYMOUS: LOGIN, SUSPENDED: LOGIN, **dict.fromkeys(SIGNED_IN, OK)}
 # A POST on someone else's resource (the target's post): only its owner may, so everyone here
@@ -287,6 +289,21 @@ ROUTES: dict[str, Route] = {
         OWNER_ONLY,
     ),
     "posts:tag": Route(lambda f: reverse("posts:tag", args=[f.tag]), PUBLIC),
+    # Feeds of public posts, the same for everyone (which posts: tests/posts/test_feeds.py).
+    "posts:profile_rss": Route(
+        lambda f: reverse("posts:profile_rss", args=[f.target.username]), PUBLIC, GET_ONLY
+    ),
+    "posts:profile_atom": Route(
+        lambda f: reverse("posts:profile_atom", args=[f.target.username]), PUBLIC, GET_ONLY
+    ),
+    "posts:tag_rss": Route(lambda f: reverse("posts:tag_rss", args=[f.tag]), PUBLIC, GET_ONLY),
+    "posts:tag_atom": Route(lambda f: reverse("posts:tag_atom", args=[f.tag]), PUBLIC, GET_ONLY),
+    "posts:industry_rss": Route(
+        lambda f: reverse("posts:industry_rss", args=[f.industry.slug]), PUBLIC, GET_ONLY
+    ),
+    "posts:industry_atom": Route(
+        lambda f: reverse("posts:industry_atom", args=[f.industry.slug]), PUBLIC, GET_ONLY
+    ),
     "posts:notifications": Route(
         lambda f: reverse("posts:notifications"),
         MEMBERS,
