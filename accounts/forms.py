@@ -69,17 +69,21 @@ class SignupForm(NoColonLabels, UserCreationForm):
 class PrivacyForm(NoColonLabels, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["default_visibility", "approve_followers", "messages_from"]
+        fields = ["default_visibility", "approve_followers", "messages_from", "discoverable"]
         labels = {
             "default_visibility": "Default visibility",
             "approve_followers": "Approve followers",
             "messages_from": "Who can message you",
+            "discoverable": "Show me in search and suggestions",
         }
         help_texts = {
             "default_visibility": "What the compose box starts with; each post can choose.",
             "approve_followers": "New followers ask first; you accept or reject them. "
             "Followers-only posts reach only the people you accepted.",
             "messages_from": "People you have written to can always answer.",
+            "discoverable": "When off, you are left out of people search, the directory, "
+            "industry pages and who to follow. People can still reach your profile by its "
+            "address, and your public posts still appear in search and timelines.",
         }
         error_messages = {
             "default_visibility": {"invalid_choice": "Choose one of the visibilities listed."},

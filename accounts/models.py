@@ -97,6 +97,14 @@ def visible_people(prefix: str = "") -> Q:
     return _has_account(prefix) & Q(**{f"{prefix}suspended_at__isnull": True})
 
 
+def discoverable_people(prefix: str = "") -> Q:
+    """The rule for people who may be offered to strangers (the directory, industry pages, who
+    to follow, people search): visible, and not opted out of discovery (`User.discoverable`).
+    Their profile, posts and follow lists are not affected. `User.objects.discoverable()` is
+    this rule for people; `prefix` applies it through a relation, as `visible_people`."""
+    return visible_people(prefix) & Q(**{f"{prefix}discoverable": True})
+
+
 class FollowCount(Expression):
     """How many follows of `relation` ("followers" or "following", the reverse relations the
     follows app declares on User) each person of the query has with people who may be shown.
@@ -168,6 +176,10 @@ class UserQuerySet(models.QuerySet):
     def visible(self):
         """People who may be shown: see `visible_people`, the one rule for it."""
         return self.filter(visible_people())
+
+    def discoverable(self):
+        """People who may be offered to strangers: see `discoverable_people`."""
+        return self.filter(discoverable_people())
 
     def with_profile(self):
         """People whose profile page exists: the visible ones, and suspended ones, whose page
@@ -244,7 +256,8 @@ class User(AbstractUser):
     avatar = models.ImageField(blank=True, max_length=200)
     avatar_thumbnail = models.ImageField(blank=True, max_length=200)
     # Privacy settings: the compose box's starting visibility, whether new followers wait for
-    # approval (Mastodon's "locked" account), and who may start a conversation.
+    # approval (Mastodon's "locked" account), who may start a conversation, and whether the
+    # person may be offered to strangers (Mastodon's "discoverable": see discoverable_people).
     default_visibility = models.CharField(
         max_length=8,
         choices=Visibility.choices,
@@ -258,6 +271,7 @@ class User(AbstractUser):
         default=MessagesFrom.EVERYONE,
         db_default=MessagesFrom.EVERYONE,
     )
+    discoverable = models.BooleanField(default=True, db_default=True)
     # How many of their conversations have a message they have not seen: kept by
     # conversations.services as messages arrive and are read, so the navigation's count costs
     # no query (the person is loaded with every request anyway).

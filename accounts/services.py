@@ -108,7 +108,7 @@ def user_approve(*, user: User) -> User:
     return user
 
 
-PRIVACY_FIELDS = ("default_visibility", "approve_followers", "messages_from")
+PRIVACY_FIELDS = ("default_visibility", "approve_followers", "messages_from", "discoverable")
 
 
 @transaction.atomic

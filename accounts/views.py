@@ -143,8 +143,9 @@ def settings_profile(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_privacy(request):
-    """Default visibility, approving followers, who may message you. htmx swaps the section;
-    without JavaScript a redirect, or the page with the errors beside the fields (422)."""
+    """Default visibility, approving followers, who may message you, being discoverable. htmx
+    swaps the section; without JavaScript a redirect, or the page with the errors beside the
+    fields (422)."""
     form = PrivacyForm(request.POST or None, instance=request.user)
     context = {"form": form}
     template = "accounts/settings_privacy.html" + ("#privacy" if request.htmx else "")

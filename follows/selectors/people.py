@@ -8,6 +8,7 @@ from accounts.models import (
     Industry,
     Role,
     User,
+    discoverable_people,
     follows_of,
     requests_of,
     visible_people,
@@ -41,7 +42,7 @@ def people_directory(
     before: tuple[int, int] | None = None,
     limit: int = PAGE_SIZE,
 ) -> Page:
-    """Visible people matching every given filter, most recently active first (newest post,
+    """Discoverable people matching every given filter, most recently active first (newest post,
     then newest account). Location and the search (name, username, bio, the titles of their
     credits) are case-insensitive substring matches. Keyset-paginated by (activity, id), the
     cursor "<activity>.<id>". One query.
@@ -50,7 +51,8 @@ def people_directory(
     it scans the matching people, not the posts: fine for tens of thousands of people; beyond
     that a follows-owned "last active" table would keep it flat.
     """
-    people = people_for_cards(User.objects.visible(), viewer).annotate(activity=last_post_id())
+    people = people_for_cards(User.objects.discoverable(), viewer)
+    people = people.annotate(activity=last_post_id())
     if industry is not None:
         people = people.filter(industry=industry)
     if role is not None:
@@ -79,11 +81,13 @@ def people_directory(
 
 
 def _with_member_count(industries: QuerySet) -> QuerySet:
-    return industries.annotate(people=Count("members", filter=visible_people("members__")))
+    # Counts the people the industry page and the directory list (the discoverable ones), so
+    # the number beside an industry agrees with the people its page shows.
+    return industries.annotate(people=Count("members", filter=discoverable_people("members__")))
 
 
 def industries_with_counts() -> list[Industry]:
-    """Every industry with `people`, its number of visible members. One query."""
+    """Every industry with `people`, its number of discoverable members. One query."""
     return list(_with_member_count(Industry.objects.order_by("name")))
 
 
@@ -92,8 +96,8 @@ def industry_with_count(slug: str) -> Industry | None:
 
 
 def industry_people(*, industry: Industry, viewer=None, limit: int = 12) -> list[User]:
-    """The most recently active people in `industry`, for the industry page."""
-    people = people_for_cards(User.objects.visible().filter(industry=industry), viewer)
+    """The most recently active discoverable people in `industry`, for the industry page."""
+    people = people_for_cards(User.objects.discoverable().filter(industry=industry), viewer)
     return list(people.annotate(activity=last_post_id()).order_by("-activity", "-id")[:limit])
 
 

@@ -26,7 +26,8 @@ def suggested_people(*, user: User, limit: int = 5) -> list[Suggestion]:
     """People `user` might follow, each with the reason: first people in the same industry, then
     in the same location, then people followed by those `user` follows (most such followers
     first); then, to fill the list for a newcomer, the most recently active. Never `user`,
-    people already followed, or suspended or deactivated accounts. One query.
+    people already followed, or people not discoverable (suspended, deactivated, or opted out:
+    `User.objects.discoverable()`). One query.
 
     The final ranking looks only at a pool: the SUGGESTION_POOL candidates first by industry,
     location and recent activity, and the SUGGESTION_POOL most followed by the viewer's
@@ -34,7 +35,7 @@ def suggested_people(*, user: User, limit: int = 5) -> list[Suggestion]:
     """
     followees = Follow.objects.filter(follower=user).values("followee_id")
     candidates = (
-        User.objects.visible()
+        User.objects.discoverable()
         .exclude(pk=user.pk)
         .exclude(pk__in=followees)
         .exclude(hidden_from(user, "pk", mutes=False))

@@ -219,6 +219,7 @@ PROJECT_FORM = (
     "default_visibility",
     "approve_followers",
     "messages_from",
+    "discoverable",
 )
 
 SCRIPT = "<script>alert(1)</script>"
