@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "posts",
     "follows",
     "conversations",
+    "search",
     "moderation",
 ]
 
@@ -372,6 +373,7 @@ RATE_LIMITS = {
         "two_factor": "10/15m",
         "email_change": "5/1h",
         "password_confirm": "10/15m",
+        "search": "120/1m",
     }.items()
 }
 # Failed logins (django-axes, counted in the database so every worker sees them), per

@@ -28,6 +28,7 @@ urlpatterns = [
     path("webauthn/", include("security.webauthn")),
     path("", include("posts.urls")),
     path("", include("conversations.urls")),
+    path("", include("search.urls")),
     path("", include("moderation.urls")),
 ]
 

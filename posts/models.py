@@ -77,17 +77,23 @@ def audience(viewer, prefix: str = "") -> Q:
     open_to_all = Q(**{f"{prefix}visibility__in": OPEN_VISIBILITY})
     if viewer is None or not viewer.is_authenticated:
         return open_to_all
-    # Follows belong to a later app; the table is reached through its relation to people.
-    follows = User._meta.get_field("followers").related_model._meta.db_table
-    mentions = Post.mentions.through._meta.db_table
-    followees = RawSQL(f"SELECT followee_id FROM {follows} WHERE follower_id = %s", [viewer.pk])  # noqa: S608, S611 (table names; the value is a parameter)
-    named_in = RawSQL(f"SELECT post_id FROM {mentions} WHERE user_id = %s", [viewer.pk])  # noqa: S608, S611
+    followees, named_in = _followees_and_mentions(viewer)
     return (
         open_to_all
         | Q(**{f"{prefix}author_id": viewer.pk})
         | Q(**{f"{prefix}visibility": Visibility.FOLLOWERS, f"{prefix}author_id__in": followees})
         | Q(**{f"{prefix}id__in": named_in})
     )
+
+
+def _followees_and_mentions(viewer) -> tuple[RawSQL, RawSQL]:
+    """Subqueries: the ids of the people `viewer` follows, and of the posts naming `viewer`."""
+    # Follows belong to a later app; the table is reached through its relation to people.
+    follows = User._meta.get_field("followers").related_model._meta.db_table
+    mentions = Post.mentions.through._meta.db_table
+    followees = RawSQL(f"SELECT followee_id FROM {follows} WHERE follower_id = %s", [viewer.pk])  # noqa: S608, S611 (table names; the value is a parameter)
+    named_in = RawSQL(f"SELECT post_id FROM {mentions} WHERE user_id = %s", [viewer.pk])  # noqa: S608, S611
+    return followees, named_in
 
 
 class PostQuerySet(models.QuerySet):
@@ -125,6 +131,21 @@ class PostQuerySet(models.QuerySet):
         return self.filter(_visible(), visibility=Visibility.PUBLIC).filter(
             Q(repost_of__isnull=True) | Q(repost_of__visibility=Visibility.PUBLIC)
         )
+
+    def findable_by(self, viewer):
+        """What search finds for `viewer`: what the timelines show them. The public timeline's
+        posts (public ones), and what their home timeline holds: their own posts and those of
+        the people they follow (unlisted and followers-only too), and posts naming them.
+        Messages and reposts are not found, nor posts by people they block, are blocked by or
+        mute. Unlisted posts stay out of strangers' searches, as they stay out of the public
+        timeline."""
+        posts = self.filter(_visible(), repost_of__isnull=True)
+        if viewer is None or not viewer.is_authenticated:
+            return posts.filter(visibility=Visibility.PUBLIC)
+        followees, named_in = _followees_and_mentions(viewer)
+        theirs = Q(author_id=viewer.pk) | Q(author_id__in=followees) | Q(id__in=named_in)
+        home = Q(visibility__in=(Visibility.UNLISTED, Visibility.FOLLOWERS)) & theirs
+        return posts.filter(Q(visibility=Visibility.PUBLIC) | home).without_hidden_people(viewer)
 
     def without_messages(self):
         """Less direct posts: messages live in their conversations, not in timelines, on

@@ -9,6 +9,7 @@ counted in code points, except that every http:// or https:// URL counts URL_WEI
 import re
 import unicodedata
 
+import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -172,3 +173,45 @@ def render_post_text(text: str, mentioned_usernames=()) -> SafeString:
             parts.append(escape(prefix + value).replace("\n", "<br>"))
     # Safe: every user-supplied piece above was escaped; only our own tags are left unescaped.
     return mark_safe("".join(parts))  # noqa: S308
+
+
+def _fold(word: str) -> str:
+    """A word as search compares it: accents off (é -> e), case folded (ß -> ss)."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+_STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("german"))
+_WORD = re.compile(r"\w+")
+# In rendered HTML: a tag (left alone), a character reference (left alone), or a word.
+_HTML_PIECE = re.compile(r"(<[^>]*>|&#?\w+;)|(\w+)")
+
+
+class Highlighter:
+    """Marks the words of rendered post text that a search matched: a word matches a term when
+    they are the same once folded, or share an English or a German stem, as the full-text index
+    reads them (search.index). Works on render_post_text's output, so only our own markup is
+    read: text between tags is already escaped, and references such as &amp; are skipped."""
+
+    def __init__(self, terms):
+        words = {_fold(word) for term in terms for word in _WORD.findall(term)}
+        self.stems = {stemmer.stemWord(word) for word in words for stemmer in _STEMMERS} | words
+
+    def __bool__(self) -> bool:
+        return bool(self.stems)
+
+    def matches(self, word: str) -> bool:
+        folded = _fold(word)
+        return folded in self.stems or any(
+            stemmer.stemWord(folded) in self.stems for stemmer in _STEMMERS
+        )
+
+    def __call__(self, html: SafeString) -> SafeString:
+        def mark(match) -> str:
+            word = match.group(2)
+            if word is None or not self.matches(word):
+                return match.group()
+            return f"<mark>{word}</mark>"
+
+        # Safe: only whole words of already escaped text are wrapped, in a tag of our own.
+        return mark_safe(_HTML_PIECE.sub(mark, html))  # noqa: S308

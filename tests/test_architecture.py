@@ -12,7 +12,8 @@ from posts import signals as post_signals
 ROOT = Path(__file__).resolve().parents[1]
 # Each app, and the apps (and the project package) it must never import: dependencies point one
 # way, core <- accounts <- posts <- follows <- conversations <- moderation, with security beside
-# posts (it needs only accounts) and the project on top.
+# posts (it needs only accounts), search beside conversations (it needs follows and below) and
+# the project on top.
 FORBIDDEN = {
     "core": {
         "accounts",
@@ -20,14 +21,24 @@ FORBIDDEN = {
         "posts",
         "follows",
         "conversations",
+        "search",
         "moderation",
         "microblog",
     },
-    "accounts": {"security", "posts", "follows", "conversations", "moderation", "microblog"},
-    "security": {"posts", "follows", "conversations", "moderation", "microblog"},
-    "posts": {"security", "follows", "conversations", "moderation", "microblog"},
-    "follows": {"security", "conversations", "moderation", "microblog"},
-    "conversations": {"security", "moderation", "microblog"},
+    "accounts": {
+        "security",
+        "posts",
+        "follows",
+        "conversations",
+        "search",
+        "moderation",
+        "microblog",
+    },
+    "security": {"posts", "follows", "conversations", "search", "moderation", "microblog"},
+    "posts": {"security", "follows", "conversations", "search", "moderation", "microblog"},
+    "follows": {"security", "conversations", "search", "moderation", "microblog"},
+    "conversations": {"security", "search", "moderation", "microblog"},
+    "search": {"security", "conversations", "moderation", "microblog"},
     "moderation": {"security", "microblog"},
 }
 

@@ -30,10 +30,13 @@ def since(moment: datetime, now: datetime | None = None) -> str:
     return f"{local.day} {local:%b %Y}"
 
 
-@register.simple_tag
-def post_text_html(post):
-    """A post's text as safe HTML: see posts.text.render_post_text."""
-    return post_text.render_post_text(post.text, post.mentioned_usernames)
+@register.simple_tag(takes_context=True)
+def post_text_html(context, post):
+    """A post's text as safe HTML: see posts.text.render_post_text. On a page of search results
+    (`highlight` in the context, a posts.text.Highlighter) the matched words are marked."""
+    html = post_text.render_post_text(post.text, post.mentioned_usernames)
+    highlight = context.get("highlight")
+    return highlight(html) if highlight else html
 
 
 def compose_context(

@@ -33,6 +33,13 @@ def signed_in_pages(post, conversation) -> dict[str, str]:
         "email settings": "/settings/email/",
         "tag": "/tags/reverb/",
         "compose": "/compose/",
+        "search": "/search/",
+        "search, posts found": "/search/?q=reverb+plate",
+        "search, best match": "/search/?q=reverb&order=best",
+        "search, people": "/search/?q=berlin&type=people",
+        "search, tags": "/search/?q=re&type=tags",
+        "search, nothing found": "/search/?q=atlantis",
+        "search, refused": "/search/?q=" + "x" * 201,
     }
 
 

@@ -186,6 +186,8 @@ PROJECT_QUERY = (
     "page",
     "from",
     "to",
+    "type",
+    "order",
 )
 PROJECT_FORM = (
     "next",

@@ -334,6 +334,15 @@ ROUTES: dict[str, Route] = {
         lambda f: reverse("conversations:start") + f"?to={f.target.username}", MEMBERS, OWN_WRITE
     ),
     "conversations:unread_count": Route(lambda f: reverse("conversations:unread_count"), PUBLIC),
+    # Searching by the post's hashtag and a word of it (not by the visibility walker's secret
+    # word, which the page would echo): only those who may find a post see its secret there
+    # (which posts each finds: tests/search/test_hidden.py).
+    "search:search": Route(
+        lambda f: reverse("search:search") + f"?q=%23{f.tag}+for",
+        PUBLIC,
+        GET_ONLY,
+        changes_on_get={"core.RateLimitWindow": "each search counts against RATE_LIMIT_SEARCH"},
+    ),
     "follows:home_new": Route(lambda f: reverse("follows:home_new") + "?after=1", MEMBERS),
     "follows:home_newer": Route(lambda f: reverse("follows:home_newer") + "?after=1", MEMBERS),
     "follows:public": Route(lambda f: reverse("follows:public"), PUBLIC),
