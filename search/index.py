@@ -14,6 +14,8 @@ of the newest matches match best" (`ranked_candidates`); `search.selectors` then
 viewer may find, by the same queryset rules as the timelines.
 """
 
+import json
+
 from django.db import connection, transaction
 
 from core.query import MAX_ID
@@ -28,6 +30,8 @@ CONFIGURATIONS = {"microblog_en": "english", "microblog_de": "german"}
 _TSQUERY = "(websearch_to_tsquery('microblog_en', %s) || websearch_to_tsquery('microblog_de', %s))"
 # Ranks are floats; as integers they make an exact keyset cursor.
 RANK_SCALE = 1_000_000
+# FTS5's bm25 is lower for a better match.
+_SQLITE_SCORE = f"CAST(-bm25({SQLITE_TABLE}) * {RANK_SCALE} AS INTEGER)"
 
 _SQLITE_TRIGGERS = {
     f"{SQLITE_TABLE}_insert": (
@@ -147,75 +151,123 @@ def _filters(query: SearchQuery, *, author_ids, tag_ids) -> tuple[list[str], lis
     return conditions, params
 
 
+def _sqlite_match(query: SearchQuery) -> str:
+    """The FTS5 query of a search with words: all of them, none of the excluded."""
+    match = f"({_fts5((*query.words, *query.phrases), 'AND')})"
+    if query.excluded:
+        match += f" NOT ({_fts5(query.excluded, 'OR')})"
+    return match
+
+
 def _text_condition(query: SearchQuery) -> tuple[list[str], list]:
+    """The text as a condition on posts (alias p): PostgreSQL's tsvector, or SQLite's FTS5
+    table asked for every post it matches (`_sqlite_newest` reads it in order where it can)."""
     if not (query.has_text or query.excluded):
         return [], []
     if connection.vendor == "postgresql":
         text = _websearch(query)
         return [f"p.search @@ {_TSQUERY}"], [text, text]
-    conditions, params = [], []
     if query.has_text:
-        match = f"({_fts5((*query.words, *query.phrases), 'AND')})"
-        if query.excluded:
-            match += f" NOT ({_fts5(query.excluded, 'OR')})"
-        conditions.append(
-            f"p.id IN (SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s)"
-        )
-        params.append(match)
-    else:
-        conditions.append(
-            f"p.id NOT IN (SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s)"
-        )
-        params.append(_fts5(query.excluded, "OR"))
-    return conditions, params
+        matching = f"p.id IN (SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s)"
+        return [matching], [_sqlite_match(query)]
+    matching = f"p.id NOT IN (SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s)"
+    return [matching], [_fts5(query.excluded, "OR")]
 
 
-# PostgreSQL reads the newest this many posts in order first: a common word fills a page among
-# them (a page of "mix" took 0.8 ms this way, 40 ms from the GIN index). Whatever they leave to
-# find is asked of the GIN index, which finds a rare word among a million posts in 1 ms where
-# reading in order took 140 ms. The planner's own choice between the two went wrong by its
-# estimate of how common a word is (bench/README.md).
+# Both databases first read the newest matches in order, then, if a page is not full, ask for
+# the rest another way. PostgreSQL reads the newest WALK posts in order: a common word fills a
+# page among them (a page of "mix" took 0.8 ms this way, 40 ms from the GIN index); the rest is
+# asked of the GIN index, which finds a rare word among a million posts in 1 ms where reading in
+# order took 140 ms. The planner's own choice between the two went wrong by its estimate of how
+# common a word is. SQLite's FTS5 gives matches newest first; with a from: or a #tag, the
+# newest WALK matches are looked through first (a prolific author's "mix": 0.4 ms), the rest
+# read as one list of matches (a rare author's "mix": 25 ms, where walking every "mix" took 75).
+# Figures: bench/README.md.
 WALK = 5_000
 WALK_BEST = 10_000
 
 
-def _sqlite_rows(sql: str, params: list) -> list[tuple]:
+def _rows(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _newest_ids(where: list[str], params: list, *, text: bool, before, limit, walk) -> list[int]:
-    """Ids of the newest `limit` posts (alias p) below `before` meeting `where`."""
+def _ids(rows) -> list[int]:
+    return [post_id for (post_id,) in rows]
 
-    def statement(*bounds: str) -> str:
-        conditions = " AND ".join([*where, *bounds])
-        return f"SELECT p.id FROM {POSTS} p WHERE {conditions} ORDER BY p.id DESC LIMIT %s"
 
-    if connection.vendor != "postgresql":
-        bounds = ["p.id < %s"] if before is not None else []
-        rows = _sqlite_rows(statement(*bounds), [*params, *([before] if bounds else []), limit])
-        return [post_id for (post_id,) in rows]
+def _newest_ids(query, filters, params, *, before, limit, walk) -> list[int]:
+    """Ids of the newest `limit` posts below `before` matching `query`'s text and meeting
+    `filters` (conditions on posts, alias p)."""
+    if connection.vendor == "postgresql":
+        return _postgresql_newest(query, filters, params, before=before, limit=limit, walk=walk)
+    return _sqlite_newest(query, filters, params, before=before, limit=limit, walk=walk)
+
+
+def _statement(conditions: list[str]) -> str:
+    return (
+        f"SELECT p.id FROM {POSTS} p WHERE {' AND '.join(conditions)} ORDER BY p.id DESC LIMIT %s"
+    )
+
+
+def _postgresql_newest(query, filters, params, *, before, limit, walk) -> list[int]:
+    text, text_params = _text_condition(query)
+    where, where_params = text + filters, text_params + params
     upper = MAX_ID if before is None else before
     with transaction.atomic(), connection.cursor() as cursor:
         # Planned for these words each time, even once psycopg has prepared the statement.
         cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        if not text:  # by an author's or a tag's index, as the planner chooses
-            cursor.execute(statement("p.id < %s"), [*params, upper, limit])
-            return [post_id for (post_id,) in cursor.fetchall()]
+        if not query.has_text:  # by an author's or a tag's index, as the planner chooses
+            cursor.execute(_statement([*where, "p.id < %s"]), [*where_params, upper, limit])
+            return _ids(cursor.fetchall())
         cursor.execute(f"SELECT max(id), min(id) FROM {POSTS} WHERE id < %s", [upper])
         top, bottom = cursor.fetchone()
         if top is None:
             return []
         floor = top - walk
-        cursor.execute(statement("p.id <= %s", "p.id > %s"), [*params, top, floor, limit])
-        ids = [post_id for (post_id,) in cursor.fetchall()]
+        newest = _statement([*where, "p.id <= %s", "p.id > %s"])
+        cursor.execute(newest, [*where_params, top, floor, limit])
+        ids = _ids(cursor.fetchall())
         if len(ids) >= limit or floor < bottom:
             return ids
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(statement("p.id <= %s"), [*params, floor, limit - len(ids)])
-        return ids + [post_id for (post_id,) in cursor.fetchall()]
+        cursor.execute(_statement([*where, "p.id <= %s"]), [*where_params, floor, limit - len(ids)])
+        return ids + _ids(cursor.fetchall())
+
+
+def _sqlite_newest(query, filters, params, *, before, limit, walk) -> list[int]:
+    below = ["p.id < %s"] if before is not None else []
+    below_params = [before] if before is not None else []
+    if not query.has_text:
+        text, text_params = _text_condition(query)
+        conditions = [*text, *filters, *below]
+        return _ids(_rows(_statement(conditions), [*text_params, *params, *below_params, limit]))
+    match = _sqlite_match(query)
+    fts_below = " AND rowid < %s" if before is not None else ""
+    newest = (
+        f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s{fts_below} "
+        "ORDER BY rowid DESC LIMIT %s"
+    )
+    # A post with text is never a repost: the text alone decides.
+    if filters == ["p.repost_of_id IS NULL"]:
+        return _ids(_rows(newest, [match, *below_params, limit]))
+    walked = (
+        f"SELECT p.id FROM ({newest}) s JOIN {POSTS} p ON p.id = s.rowid "
+        f"WHERE {' AND '.join(filters)} ORDER BY p.id DESC LIMIT %s"
+    )
+    ids = _ids(_rows(walked, [match, *below_params, walk, *params, limit]))
+    if len(ids) >= limit:
+        return ids
+    ((floor, count),) = _rows(
+        f"SELECT min(rowid), count(*) FROM ({newest})", [match, *below_params, walk]
+    )
+    if count < walk:  # every match was looked at
+        return ids
+    text, text_params = _text_condition(query)
+    rest = _statement([*text, *filters, "p.id < %s"])
+    return ids + _ids(_rows(rest, [*text_params, *params, floor, limit - len(ids)]))
 
 
 def candidate_ids(
@@ -224,16 +276,8 @@ def candidate_ids(
     """Ids of the newest `limit` posts below `before` matching `query`'s text, by one of
     `author_ids` (None: anyone) and with every tag of `tag_ids`, reposts left out. Nothing
     about who may see them: that is the selector's."""
-    conditions, params = _text_condition(query)
-    more, more_params = _filters(query, author_ids=author_ids, tag_ids=tag_ids)
-    return _newest_ids(
-        conditions + more,
-        params + more_params,
-        text=query.has_text,
-        before=before,
-        limit=limit,
-        walk=WALK,
-    )
+    filters, params = _filters(query, author_ids=author_ids, tag_ids=tag_ids)
+    return _newest_ids(query, filters, params, before=before, limit=limit, walk=WALK)
 
 
 def ranked_candidates(
@@ -241,37 +285,32 @@ def ranked_candidates(
 ) -> list[tuple[int, int]]:
     """(id, score) of the newest `window` posts matching `query`, best match first (then
     newest). Ranking every match of a common word would read them all; the window bounds it."""
-    if not query.has_text:
-        newest = candidate_ids(
-            query, author_ids=author_ids, tag_ids=tag_ids, before=None, limit=window
+    filters, params = _filters(query, author_ids=author_ids, tag_ids=tag_ids)
+    if connection.vendor == "sqlite" and query.has_text and filters == ["p.repost_of_id IS NULL"]:
+        rows = _rows(
+            f"SELECT rowid, {_SQLITE_SCORE} FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s "
+            "ORDER BY rowid DESC LIMIT %s",
+            [_sqlite_match(query), window],
         )
-        return [(post_id, 0) for post_id in newest]
-    conditions, params = _text_condition(query)
-    more, more_params = _filters(query, author_ids=author_ids, tag_ids=tag_ids)
+        return sorted(rows, key=lambda row: (-row[1], -row[0]))
+    ids = _newest_ids(query, filters, params, before=None, limit=window, walk=WALK_BEST)
+    if not query.has_text or not ids:
+        return [(post_id, 0) for post_id in ids]
     if connection.vendor == "postgresql":
-        ids = _newest_ids(
-            conditions + more,
-            params + more_params,
-            text=True,
-            before=None,
-            limit=window,
-            walk=WALK_BEST,
-        )
         text = _websearch(query)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, (ts_rank(search, {_TSQUERY}) * {RANK_SCALE})::bigint "
-                f"FROM {POSTS} WHERE id = ANY(%s)",
-                [text, text, ids],
-            )
-            rows = cursor.fetchall()
+        rows = _rows(
+            f"SELECT id, (ts_rank(search, {_TSQUERY}) * {RANK_SCALE})::bigint "
+            f"FROM {POSTS} WHERE id = ANY(%s)",
+            [text, text, ids],
+        )
     else:
-        where = " AND ".join(conditions + more)
-        rows = _sqlite_rows(
-            f"SELECT m.id, CAST(-bm25({SQLITE_TABLE}) * {RANK_SCALE} AS INTEGER) FROM "
-            f"(SELECT p.id FROM {POSTS} p WHERE {where} ORDER BY p.id DESC LIMIT %s) m "
-            f"JOIN {SQLITE_TABLE} ON {SQLITE_TABLE}.rowid = m.id "
-            f"WHERE {SQLITE_TABLE} MATCH %s",
-            [*params, *more_params, window, params[0]],
+        # FTS5 scores a post only while reading its matches: read those between the oldest and
+        # the newest candidate, scoring only the candidates (a JSON list, one parameter). The
+        # "+" keeps SQLite from asking FTS5 for each candidate alone (4.7 s for 1,000 "mix").
+        rows = _rows(
+            f"SELECT rowid, {_SQLITE_SCORE} FROM {SQLITE_TABLE} "
+            f"WHERE {SQLITE_TABLE} MATCH %s AND rowid BETWEEN %s AND %s "
+            "AND +rowid IN (SELECT value FROM json_each(%s))",
+            [_sqlite_match(query), min(ids), max(ids), json.dumps(ids)],
         )
     return sorted(rows, key=lambda row: (-row[1], -row[0]))

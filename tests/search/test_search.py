@@ -348,3 +348,21 @@ def test_best_match_without_words_pages_newest_first(client, maya):
 
     texts = [post.text for post in first.context["items"] + second.context["items"]]
     assert texts == [f"Take {number}" for number in reversed(range(25))]
+
+
+def test_an_authors_matches_beyond_the_newest_matches_are_found(client, maya, monkeypatch):
+    """With from: (or a #tag), SQLite looks through the newest WALK matches, then reads the
+    rest as a list of matches; PostgreSQL as without: here both sides of a walk of 3."""
+    monkeypatch.setattr(index, "WALK", 3)
+    monkeypatch.setattr(index, "WALK_BEST", 3)
+    other = UserFactory()
+    post_published(maya, "Maya's old theremin")
+    for number in range(5):
+        post_published(other, f"Another theremin {number}")
+    post_published(maya, "Maya's new theremin")
+    for number in range(5):
+        post_published(other, f"More theremin {number}")
+
+    assert found(client, "from:maya theremin") == ["Maya's new theremin", "Maya's old theremin"]
+    best = found(client, "from:maya theremin", order="best")
+    assert sorted(best) == ["Maya's new theremin", "Maya's old theremin"]
