@@ -59,6 +59,7 @@ def main() -> int:
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
         "RATE_LIMIT_POST": "100000000/1s",
+        "RATE_LIMIT_SEARCH": "100000000/1s",
     }
     scenario = prepare(env=env, args=argparse.Namespace(reuse=True, users=0, posts=0))
     # The other checkout's migrations and static files too, so that its server finds the

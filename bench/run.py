@@ -183,6 +183,7 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
         # The benchmark posts thousands of times a second from one account.
         "RATE_LIMIT_POST": "100000000/1s",
+        "RATE_LIMIT_SEARCH": "100000000/1s",
     }
     scenario = prepare(env=env, args=args)
     headers = scenario.headers

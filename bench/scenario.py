@@ -66,6 +66,7 @@ def prepare(*, env: dict, args) -> Scenario:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from follows.management.commands.seed_bench import COMMON_WORD
     from posts.models import Post
 
     person = User.objects.get(username="bench1000")
@@ -106,6 +107,7 @@ def prepare(*, env: dict, args) -> Scenario:
         Endpoint("profile page", f"/@{author}/"),
         Endpoint("directory by industry and location", f"/people/?{filters}"),
         Endpoint("post permalink with replies", f"/@{thread.author.username}/{thread.id}/"),
+        Endpoint("search posts, a common word", f"/search/?q={COMMON_WORD}"),
         Endpoint("create a post (POST, CSRF)", "/compose/", method="POST", body="text=bench+post"),
     ]
     for endpoint in endpoints:

@@ -225,12 +225,24 @@ def _postgresql_newest(query, filters, params, *, before, limit, walk) -> list[i
         top, bottom = cursor.fetchone()
         if top is None:
             return []
-        floor = top - walk
+        ceiling, floor = top, top - walk
         newest = _statement([*where, "p.id <= %s", "p.id > %s"])
-        cursor.execute(newest, [*where_params, top, floor, limit])
+        cursor.execute(newest, [*where_params, ceiling, floor, limit])
         ids = _ids(cursor.fetchall())
         if len(ids) >= limit or floor < bottom:
             return ids
+        # How common the words were in the walk tells how far the rest lie: near enough, the
+        # walk goes on there (best match's thousand newest "mix" took 30 ms this way, 260 ms
+        # from the index); too far, or nothing found, the index is asked.
+        needed = limit - len(ids)
+        # The posts to walk for the rest at the rate seen, and half as many again.
+        span = needed * walk * 3 // (2 * len(ids)) if ids else None
+        if span is not None and span <= 8 * walk:
+            ceiling, floor = floor, floor - span
+            cursor.execute(newest, [*where_params, ceiling, floor, needed])
+            ids += _ids(cursor.fetchall())
+            if len(ids) >= limit or floor < bottom:
+                return ids
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(_statement([*where, "p.id <= %s"]), [*where_params, floor, limit - len(ids)])
