@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.models import Credit, User, hidden_from
 from core.paging import PAGE_SIZE, Page
 from core.query import format_id_pair
-from follows.selectors.people import last_post_id, people_for_cards
+from follows.selectors.people import activity_page, last_post_id, people_for_cards
 from posts import text as post_text
 from posts.models import Hashtag, Post
 from search import index
@@ -131,15 +131,7 @@ def search_people(
             | Exists(has_role)
             | Exists(credited)
         )
-    people = people.annotate(activity=last_post_id())
-    if before is not None:
-        activity, person_id = before
-        people = people.filter(Q(activity__lt=activity) | Q(activity=activity, id__lt=person_id))
-    items = list(people.order_by("-activity", "-id")[: limit + 1])
-    if len(items) > limit:
-        last = items[limit - 1]
-        return Page(items[:limit], format_id_pair(last.activity, last.pk))
-    return Page(items)
+    return activity_page(people.annotate(activity=last_post_id()), before=before, limit=limit)
 
 
 def tag_prefix(text: str) -> str:

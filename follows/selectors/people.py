@@ -70,6 +70,12 @@ def people_directory(
             | Q(bio__icontains=term)
             | Exists(credited)
         )
+    return activity_page(people, before=before, limit=limit)
+
+
+def activity_page(people: QuerySet, *, before: tuple[int, int] | None, limit: int) -> Page:
+    """A page of `people` (annotated with `activity`, `last_post_id()`), most recently active
+    first, below the cursor (activity, id), "<activity>.<id>" in URLs. One query."""
     if before is not None:
         activity, person_id = before
         people = people.filter(Q(activity__lt=activity) | Q(activity=activity, id__lt=person_id))
