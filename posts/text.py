@@ -190,6 +190,8 @@ def _stems(folded: str) -> tuple[str, ...]:
     """A folded word's English and German stems. Cached: stemming in Python cost 25 ms for a
     page of 20 cards, and posts reuse a small share of all words."""
     return tuple(stemmer.stemWord(folded) for stemmer in _STEMMERS)
+
+
 _WORD = re.compile(r"\w+")
 # In rendered HTML: a tag (left alone), a character reference (left alone), or a word.
 _HTML_PIECE = re.compile(r"(<[^>]*>|&#?\w+;)|(\w+)")
