@@ -4,7 +4,7 @@
     DATABASE_URL=sqlite:////path/to/bench.sqlite3 python -m bench.search
 
 The database is one `manage.py seed_bench` made (posts of real words: COMMON_WORD, RARE_WORD,
-PHRASE). Each search is `search.selectors.search_posts` finding a page of 20 posts (the index,
+PHRASE). Each search is `search.selectors.matching_posts` finding a page of 20 posts (the index,
 then the posts' card data through `findable_by`), as `bench1000` (who follows 1,000 people: the
 widest "what may I find" filter) and as a visitor, `--repeats` times after a warm-up; the table
 gives p50, p95 and the slowest in milliseconds, and the queries. Then whole pages through
@@ -164,7 +164,7 @@ def main() -> None:
     ]
     person = User.objects.get(username="bench1000")
     print(f"\n{connection.vendor}, {posts:,} posts, {args.repeats} runs each\n")
-    print("Finding a page of 20 posts: the index and the posts' card data (search_posts), ms\n")
+    print("Finding a page of 20 posts: the index and the posts' card data (matching_posts), ms\n")
     print("| search | who | p50 | p95 | max | queries |\n|---|---|---:|---:|---:|---:|")
     worst = 0.0
     for name, typed, options in searches:
@@ -172,7 +172,7 @@ def main() -> None:
         for who, viewer in (("bench1000", person), ("visitor", None)):
 
             def call(viewer=viewer, query=query, options=options):
-                assert selectors.search_posts(viewer=viewer, query=query, **options).items
+                assert selectors.matching_posts(viewer=viewer, query=query, **options).items
 
             times, queries = timed(call, args.repeats)
             p95 = percentile(times, 0.95)

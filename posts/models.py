@@ -133,13 +133,13 @@ class PostQuerySet(models.QuerySet):
         )
 
     def findable_by(self, viewer):
-        """What search finds for `viewer`: what the timelines show them. The public timeline's
-        posts (public ones), and what their home timeline holds: their own posts and those of
-        the people they follow (unlisted and followers-only too), and posts naming them.
-        Messages and reposts are not found, nor posts by people they block, are blocked by or
-        mute. Unlisted posts stay out of strangers' searches, as they stay out of the public
-        timeline."""
-        posts = self.filter(_visible(), repost_of__isnull=True)
+        """What search finds for `viewer`: readable_by(), narrowed to what the timelines show
+        them. The public timeline's posts (public ones), their home timeline's (their own posts
+        and those of the people they follow, unlisted and followers-only too), and posts naming
+        them, as their notifications do. Not messages nor reposts, nor posts by people they
+        block, are blocked by or mute. Unlisted posts stay out of strangers' searches, as they
+        stay out of the public timeline."""
+        posts = self.readable_by(viewer).filter(repost_of__isnull=True)
         if viewer is None or not viewer.is_authenticated:
             return posts.filter(visibility=Visibility.PUBLIC)
         followees, named_in = _followees_and_mentions(viewer)

@@ -139,9 +139,17 @@ def _fts5(terms, operator: str) -> str:
     return f" {operator} ".join(f'"{term}"' for term in terms)
 
 
+_NOT_A_REPOST = "p.repost_of_id IS NULL"
+
+
+def _narrowed(filters: list[str]) -> bool:
+    """Whether `filters` (from `_filters`) ask more than that a post not be a repost."""
+    return filters != [_NOT_A_REPOST]
+
+
 def _filters(query: SearchQuery, *, author_ids, tag_ids) -> tuple[list[str], list]:
     """WHERE conditions on posts (alias p) besides the text, and their parameters."""
-    conditions, params = ["p.repost_of_id IS NULL"], []
+    conditions, params = [_NOT_A_REPOST], []
     if author_ids is not None:
         conditions.append(f"p.author_id IN ({', '.join(['%s'] * len(author_ids))})")
         params += list(author_ids)
@@ -175,14 +183,13 @@ def _text_condition(query: SearchQuery) -> tuple[list[str], list]:
 
 
 # Both databases first read the newest matches in order, then, if a page is not full, ask for
-# the rest another way. PostgreSQL reads the newest WALK posts in order: a common word fills a
-# page among them (a page of "mix" took 0.8 ms this way, 40 ms from the GIN index); the rest is
-# asked of the GIN index, which finds a rare word among a million posts in 1 ms where reading in
-# order took 140 ms. The planner's own choice between the two went wrong by its estimate of how
-# common a word is. SQLite's FTS5 gives matches newest first; with a from: or a #tag, the
-# newest WALK matches are looked through first (a prolific author's "mix": 0.4 ms), the rest
-# read as one list of matches (a rare author's "mix": 25 ms, where walking every "mix" took 75).
-# Figures: bench/README.md.
+# the rest another way. PostgreSQL walks the newest WALK posts, where a common word fills a page
+# at once, and asks the GIN index for the rest, which finds a rare word at once: left to itself,
+# the planner picks one of the two by its estimate of how common the words are, and a wrong
+# estimate made a rare word walk a hundred thousand posts. SQLite's FTS5 gives matches newest
+# first; with a from: or a #tag, the newest WALK matches are looked through first (a prolific
+# author's), then the rest is read as one list of matches (a rare author's). Figures:
+# bench/README.md.
 WALK = 5_000
 WALK_BEST = 10_000
 
@@ -215,38 +222,54 @@ def _postgresql_newest(query, filters, params, *, before, limit, walk) -> list[i
     text, text_params = _text_condition(query)
     where, where_params = text + filters, text_params + params
     upper = MAX_ID if before is None else before
+    # Settings made with SET LOCAL last until the transaction ends: when it is not this one's
+    # (a view or a test that holds one), they are put back, or later queries would keep them.
+    outer = connection.in_atomic_block
+    settings = ["plan_cache_mode"]
     with transaction.atomic(), connection.cursor() as cursor:
-        # Planned for these words each time, even once psycopg has prepared the statement.
-        cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        if not query.has_text:  # by an author's or a tag's index, as the planner chooses
-            cursor.execute(_statement([*where, "p.id < %s"]), [*where_params, upper, limit])
-            return _ids(cursor.fetchall())
-        cursor.execute(f"SELECT max(id), min(id) FROM {POSTS} WHERE id < %s", [upper])
-        top, bottom = cursor.fetchone()
-        if top is None:
-            return []
-        ceiling, floor = top, top - walk
-        newest = _statement([*where, "p.id <= %s", "p.id > %s"])
-        cursor.execute(newest, [*where_params, ceiling, floor, limit])
-        ids = _ids(cursor.fetchall())
+        try:
+            steps = {"upper": upper, "limit": limit, "walk": walk, "settings": settings}
+            return _postgresql_steps(cursor, query, where, where_params, **steps)
+        finally:
+            if outer:
+                for name in settings:
+                    cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+
+
+def _postgresql_steps(cursor, query, where, where_params, *, upper, limit, walk, settings):
+    """The walk, its extension and the index (`_postgresql_newest`); `settings` gets the
+    names of the settings changed."""
+    # Planned for these words each time, even once psycopg has prepared the statement.
+    cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+    if not query.has_text:  # by an author's or a tag's index, as the planner chooses
+        cursor.execute(_statement([*where, "p.id < %s"]), [*where_params, upper, limit])
+        return _ids(cursor.fetchall())
+    cursor.execute(f"SELECT max(id), min(id) FROM {POSTS} WHERE id < %s", [upper])
+    top, bottom = cursor.fetchone()
+    if top is None:
+        return []
+    ceiling, floor = top, top - walk
+    newest = _statement([*where, "p.id <= %s", "p.id > %s"])
+    cursor.execute(newest, [*where_params, ceiling, floor, limit])
+    ids = _ids(cursor.fetchall())
+    if len(ids) >= limit or floor < bottom:
+        return ids
+    # How common the words were in the walk tells how far the rest lie: near enough, the walk
+    # goes on there; too far (or nothing found), the index is asked.
+    needed = limit - len(ids)
+    # The posts to walk for the rest at the rate seen, and half as many again.
+    span = needed * walk * 3 // (2 * len(ids)) if ids else None
+    if span is not None and span <= 8 * walk:
+        ceiling, floor = floor, floor - span
+        cursor.execute(newest, [*where_params, ceiling, floor, needed])
+        ids += _ids(cursor.fetchall())
         if len(ids) >= limit or floor < bottom:
             return ids
-        # How common the words were in the walk tells how far the rest lie: near enough, the
-        # walk goes on there (best match's thousand newest "mix" took 30 ms this way, 260 ms
-        # from the index); too far, or nothing found, the index is asked.
-        needed = limit - len(ids)
-        # The posts to walk for the rest at the rate seen, and half as many again.
-        span = needed * walk * 3 // (2 * len(ids)) if ids else None
-        if span is not None and span <= 8 * walk:
-            ceiling, floor = floor, floor - span
-            cursor.execute(newest, [*where_params, ceiling, floor, needed])
-            ids += _ids(cursor.fetchall())
-            if len(ids) >= limit or floor < bottom:
-                return ids
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(_statement([*where, "p.id <= %s"]), [*where_params, floor, limit - len(ids)])
-        return ids + _ids(cursor.fetchall())
+    settings += ["enable_indexscan", "enable_seqscan"]
+    cursor.execute("SET LOCAL enable_indexscan = off")
+    cursor.execute("SET LOCAL enable_seqscan = off")
+    cursor.execute(_statement([*where, "p.id <= %s"]), [*where_params, floor, limit - len(ids)])
+    return ids + _ids(cursor.fetchall())
 
 
 def _sqlite_newest(query, filters, params, *, before, limit, walk) -> list[int]:
@@ -262,8 +285,8 @@ def _sqlite_newest(query, filters, params, *, before, limit, walk) -> list[int]:
         f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s{fts_below} "
         "ORDER BY rowid DESC LIMIT %s"
     )
-    # A post with text is never a repost: the text alone decides.
-    if filters == ["p.repost_of_id IS NULL"]:
+    # A post with text is never a repost: unless from: or a #tag narrows, the text decides.
+    if not _narrowed(filters):
         return _ids(_rows(newest, [match, *below_params, limit]))
     walked = (
         f"SELECT p.id FROM ({newest}) s JOIN {POSTS} p ON p.id = s.rowid "
@@ -298,7 +321,7 @@ def ranked_candidates(
     """(id, score) of the newest `window` posts matching `query`, best match first (then
     newest). Ranking every match of a common word would read them all; the window bounds it."""
     filters, params = _filters(query, author_ids=author_ids, tag_ids=tag_ids)
-    if connection.vendor == "sqlite" and query.has_text and filters == ["p.repost_of_id IS NULL"]:
+    if connection.vendor == "sqlite" and query.has_text and not _narrowed(filters):
         rows = _rows(
             f"SELECT rowid, {_SQLITE_SCORE} FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s "
             "ORDER BY rowid DESC LIMIT %s",

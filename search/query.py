@@ -18,8 +18,9 @@ MAX_LENGTH = 200
 MAX_TERMS = 12
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
-_AUTHOR = re.compile(rf"from:@?({USERNAME_PATTERN})\Z", re.IGNORECASE)
-_WORD_CHARACTER = re.compile(r"\w")
+_AUTHOR = re.compile(rf"from:@?({USERNAME_PATTERN})\Z", re.IGNORECASE | re.ASCII)
+# A letter or a digit: both engines take "_" for a space between words.
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 # Control characters cannot be typed and PostgreSQL refuses NUL: they separate words here.
 _CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
@@ -84,3 +85,11 @@ def parse(text: str) -> SearchQuery:
         parts.append(tuple(dict.fromkeys(found))[: max(kept, 0)])
         kept -= len(parts[-1])
     return SearchQuery(*parts)
+
+
+def tag_prefix(text: str) -> str:
+    """The hashtag key a Tags search starts with: the first word, without its #; "" if that is
+    no hashtag. A tags cursor is a key, so a cursor is valid when it is its own prefix."""
+    first = (text or "").split(maxsplit=1)
+    word = first[0].lstrip("#") if first else ""
+    return post_text.hashtag_key(word) if post_text.is_hashtag(word) else ""

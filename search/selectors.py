@@ -13,7 +13,6 @@ from accounts.models import Credit, User, hidden_from
 from core.paging import PAGE_SIZE, Page
 from core.query import format_id_pair
 from follows.selectors.people import activity_page, last_post_id, people_for_cards
-from posts import text as post_text
 from posts.models import Hashtag, Post
 from search import index
 from search.query import SearchQuery
@@ -30,7 +29,8 @@ BEST_WINDOW = 1000
 def _findable(ids: list[int], viewer) -> list[Post]:
     if not ids:
         return []
-    return list(Post.objects.findable_by(viewer).with_card_data(viewer).filter(id__in=ids))
+    posts = Post.objects.findable_by(viewer).with_card_data(viewer).filter(id__in=ids)
+    return list(posts.order_by("-id"))
 
 
 def _scope(query: SearchQuery) -> tuple[list[int] | None, list[int]] | None:
@@ -48,7 +48,7 @@ def _scope(query: SearchQuery) -> tuple[list[int] | None, list[int]] | None:
     return author_ids, tag_ids or []
 
 
-def search_posts(
+def matching_posts(
     *,
     viewer,
     query: SearchQuery,
@@ -100,7 +100,7 @@ def _best_page(viewer, query, author_ids, tag_ids, best_before, limit) -> Page:
     return Page(found)
 
 
-def search_people(
+def matching_people(
     *,
     viewer,
     query: SearchQuery,
@@ -109,8 +109,9 @@ def search_people(
 ) -> Page:
     """People who let themselves be found (`User.objects.discoverable()`) whose name,
     username, bio, location, industry, roles or credits hold every word and phrase of `query`
-    (letter case aside), less those who block `viewer` or whom they block; most recently active
-    first, as the directory, by the cursor (activity, id). One query."""
+    (letter case aside; its other parts, from:, #tags and words left out, are for posts), less
+    those who block `viewer` or whom they block; most recently active first, as the directory,
+    by the cursor (activity, id). One query."""
     terms = [*query.words, *query.phrases]
     if not terms:
         return Page([])
@@ -134,15 +135,7 @@ def search_people(
     return activity_page(people.annotate(activity=last_post_id()), before=before, limit=limit)
 
 
-def tag_prefix(text: str) -> str:
-    """The hashtag key a Tags search starts with: the first word, without its #; "" if that is
-    no hashtag."""
-    first = (text or "").split(maxsplit=1)
-    word = first[0].lstrip("#") if first else ""
-    return post_text.hashtag_key(word) if post_text.is_hashtag(word) else ""
-
-
-def search_tags(*, prefix: str, after: str | None = None, limit: int = PAGE_SIZE) -> Page:
+def hashtags_starting(*, prefix: str, after: str | None = None, limit: int = PAGE_SIZE) -> Page:
     """Hashtags starting with `prefix` (a hashtag key) that some listed post carries (a tag
     used only in followers-only posts is nobody else's business), in alphabetical order after
     `after`. One query."""

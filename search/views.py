@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import retarget
 
 from core.paging import Page, page_url
 from core.query import parse_id_pair, query_id
@@ -18,7 +17,7 @@ from core.responses import is_fragment
 from posts.text import Highlighter
 from search import selectors
 from search.forms import ORDERS, TABS, SearchForm, chosen
-from search.query import parse
+from search.query import parse, tag_prefix
 
 
 @require_GET
@@ -50,30 +49,26 @@ def search(request):
         ],
         "query": query,
         "items": page.items,
-        "highlight": Highlighter(query.terms) if tab == "posts" else None,
+        "search_highlight": Highlighter(query.terms) if tab == "posts" else None,
         "next_url": page_url(request, path, before=page.next_before) if page.next_before else "",
     }
     if is_fragment(request):
         if "before" in request.GET:
             return render(request, f"search/search.html#{tab}-page", context)
-        if request.htmx.target == "search-results" and not form.errors:
-            return render(request, "search/search.html#results", context)
-        # A tab, an order, or a refused search (its message is in the box): all of it.
-        response = render(request, "search/search.html#area", context)
-        return retarget(response, "#search-area")
+        return render(request, "search/search.html#area", context)
     return render(request, "search/search.html", context)
 
 
 def _results(request, tab: str, order: str, text: str, query) -> Page:
     if tab == "people":
         before = parse_id_pair(request.GET.get("before"))
-        return selectors.search_people(viewer=request.user, query=query, before=before)
+        return selectors.matching_people(viewer=request.user, query=query, before=before)
     if tab == "tags":
         after = request.GET.get("before")
-        after = after if after and after == selectors.tag_prefix(after) else None
-        return selectors.search_tags(prefix=selectors.tag_prefix(text), after=after)
+        after = after if after and after == tag_prefix(after) else None
+        return selectors.hashtags_starting(prefix=tag_prefix(text), after=after)
     # Best match pages by (score, id), newest first by id: each reads the cursor it uses.
-    return selectors.search_posts(
+    return selectors.matching_posts(
         viewer=request.user,
         query=query,
         best=order == "best",

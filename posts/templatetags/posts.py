@@ -33,9 +33,9 @@ def since(moment: datetime, now: datetime | None = None) -> str:
 @register.simple_tag(takes_context=True)
 def post_text_html(context, post):
     """A post's text as safe HTML: see posts.text.render_post_text. On a page of search results
-    (`highlight` in the context, a posts.text.Highlighter) the matched words are marked."""
+    (`search_highlight` in the context, a posts.text.Highlighter) the matched words are marked."""
     html = post_text.render_post_text(post.text, post.mentioned_usernames)
-    highlight = context.get("highlight")
+    highlight = context.get("search_highlight")
     return highlight(html) if highlight else html
 
 

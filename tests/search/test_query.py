@@ -40,6 +40,10 @@ def test_operators(typed, read):
         ("#123", SearchQuery(words=("#123",))),
         ("mix\x00master", SearchQuery(words=("mix", "master"))),
         ("mix mix MIX", SearchQuery(words=("mix", "MIX"))),
+        # "_" separates words in both engines: a word of it alone is no word.
+        ("mix __ _", SearchQuery(words=("mix",))),
+        # Usernames are ASCII: the Kelvin sign is no K.
+        ("from:\u212aate", SearchQuery(words=("from:\u212aate",))),
     ],
 )
 def test_malformed_input_is_read_as_words(typed, read):
