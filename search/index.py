@@ -12,6 +12,9 @@ step by triggers, with FTS5's Porter stemmer for English and accents removed (no
 Either way the index answers "which post ids match, newest first" (`candidate_ids`) or "which
 of the newest matches match best" (`ranked_candidates`); `search.selectors` then keeps what the
 viewer may find, by the same queryset rules as the timelines.
+
+PostgreSQL will not change the type of a column a generated column reads: a migration that
+alters posts' `text` must drop `search` first and add it back (`index_drop`, `index_create`).
 """
 
 import json
