@@ -137,28 +137,27 @@ ENGINE_SYNTAX = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("label", "payload"),
-    PAYLOADS + ENGINE_SYNTAX,
-    ids=[label for label, _ in PAYLOADS + ENGINE_SYNTAX],
-)
-def test_hostile_input_through_the_box_is_inert(client, label, payload, settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "1000/1m"}
+def test_hostile_input_through_the_box_is_inert(client, settings):
+    """The shared corpus and the engines' syntax, in every tab and order, plain and htmx: each
+    answers, and nothing typed comes back as markup. (One test: a database set up once for 155
+    payloads.)"""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "100000/1m"}
     post_published(UserFactory(username="maya", location="Berlin"), "The final mix #mix")
-    q = quote(payload, safe="", errors="surrogatepass")
-
-    # Each tab and order plainly, and the results fragment htmx asks for; hostile cursors
-    # are the hostile-parameter walker's (tests/security).
+    # Each tab and order plainly, and the search area htmx asks for; hostile cursors are the
+    # hostile-parameter walker's (tests/security).
     requests = [("posts", "", {}), ("posts", "&order=best", {}), ("people", "", {})]
     requests += [("tags", "", {}), ("posts", "", {"HTTP_HX_REQUEST": "true"})]
-    for tab, extra, headers in requests:
-        response = client.get(f"/search/?q={q}&type={tab}{extra}", **headers)
+    failures = []
+    for label, payload in PAYLOADS + ENGINE_SYNTAX:
+        q = quote(payload, safe="", errors="surrogatepass")
+        for tab, extra, headers in requests:
+            response = client.get(f"/search/?q={q}&type={tab}{extra}", **headers)
+            body = response.content.decode()
+            unescaped = "<" in payload and payload in body
+            if response.status_code != 200 or unescaped or "<script>alert" in body:
+                failures.append(f"{label} ({tab}{extra} {headers}): {response.status_code}")
 
-        assert response.status_code == 200, (tab, extra, headers)
-        body = response.content.decode()
-        if "<" in payload:
-            assert payload not in body
-        assert "<script>alert" not in body
+    assert not failures, failures
 
 
 def test_searching_is_rate_limited_per_person_and_per_address(client, settings):
