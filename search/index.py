@@ -150,7 +150,7 @@ def _narrowed(filters: list[str]) -> bool:
     return filters != [_NOT_A_REPOST]
 
 
-def _filters(query: SearchQuery, *, author_ids, tag_ids) -> tuple[list[str], list]:
+def _filters(*, author_ids, tag_ids) -> tuple[list[str], list]:
     """WHERE conditions on posts (alias p) besides the text, and their parameters."""
     conditions, params = [_NOT_A_REPOST], []
     if author_ids is not None:
@@ -314,7 +314,7 @@ def candidate_ids(
     """Ids of the newest `limit` posts below `before` matching `query`'s text, by one of
     `author_ids` (None: anyone) and with every tag of `tag_ids`, reposts left out. Nothing
     about who may see them: that is the selector's."""
-    filters, params = _filters(query, author_ids=author_ids, tag_ids=tag_ids)
+    filters, params = _filters(author_ids=author_ids, tag_ids=tag_ids)
     return _newest_ids(query, filters, params, before=before, limit=limit, walk=WALK)
 
 
@@ -323,7 +323,7 @@ def ranked_candidates(
 ) -> list[tuple[int, int]]:
     """(id, score) of the newest `window` posts matching `query`, best match first (then
     newest). Ranking every match of a common word would read them all; the window bounds it."""
-    filters, params = _filters(query, author_ids=author_ids, tag_ids=tag_ids)
+    filters, params = _filters(author_ids=author_ids, tag_ids=tag_ids)
     if connection.vendor == "sqlite" and query.has_text and not _narrowed(filters):
         rows = _rows(
             f"SELECT rowid, {_SQLITE_SCORE} FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s "
