@@ -27,6 +27,34 @@ def _posts_count() -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
+def _last_post_at() -> Subquery:
+    """When a person last posted (not counting removed posts or messages): their newest post
+    by the (author, -id) index."""
+    reverse = User._meta.get_field("posts")
+    rows = (
+        reverse.related_model._default_manager.filter(
+            **{reverse.field.name: OuterRef("pk"), "removed_at__isnull": True}
+        )
+        .without_messages()
+        .order_by("-id")
+        .values("created_at")[:1]
+    )
+    return Subquery(rows)
+
+
+def people_counted() -> QuerySet[User]:
+    """People with their profile's counts (followers, following, posts) and when they last
+    posted: what the client API says of an account wherever it appears. Suspended people are
+    included, as on their profile page."""
+    return (
+        User.objects.with_profile()
+        .with_follow_counts()
+        .select_related("industry")
+        .prefetch_related("roles")
+        .annotate(posts_count=_posts_count(), last_post_at=_last_post_at())
+    )
+
+
 def _has(related: str, **filters) -> Exists:
     """Whether a person has any rows of `related` (e.g. "credits"), as an EXISTS beside them, so
     that a profile without any spends no query on them."""

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "django_tasks_db",
     "django_tasks_redis",  # its admin, shown only when the queue is Redis (core.admin)
+    "oauth2_provider",
+    "corsheaders",
     "core",
     "accounts",
     "security",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "conversations",
     "search",
     "moderation",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks: it answers preflight requests.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -374,6 +379,8 @@ RATE_LIMITS = {
         "email_change": "5/1h",
         "password_confirm": "10/15m",
         "search": "120/1m",
+        # Registering client apps (POST /api/v1/apps), per address: anyone may, without an account.
+        "api_app": "30/1h",
     }.items()
 }
 # Failed logins (django-axes, counted in the database so every worker sees them), per
@@ -436,3 +443,34 @@ TIMELINE_TRIM_EVERY = env_int("TIMELINE_TRIM_EVERY", 200)
 TIMELINE_BACKFILL = env_int("TIMELINE_BACKFILL", 200)
 # A post reaches its author's followers' timelines in background tasks of this many followers.
 FAN_OUT_BATCH = env_int("FAN_OUT_BATCH", 1000)
+
+# The client API (api/): OAuth 2 by django-oauth-toolkit, shaped as Mastodon's. Scopes are
+# Mastodon's; a broad one ("read") covers its granular ones ("read:statuses"): api.scopes.
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "api.scopes.MastodonScopes",
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.Validator",
+    # PKCE when the app sends it (Phanpy does), not required: most apps and Mastodon.py send none.
+    "PKCE_REQUIRED": False,
+    # Mastodon's tokens last until revoked; apps do not refresh them.
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_EXPIRE_SECONDS", 10 * 365 * 86400),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 600,
+    "ROTATE_REFRESH_TOKEN": True,
+    # Native apps come back through their own URI schemes (ivory://, tusky://): an app may use
+    # any scheme it registered (api.oauth.AuthorizeView), except those a browser would run.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "ALLOWED_SCHEMES": ["https", "http"],
+    "REQUEST_APPROVAL_PROMPT": "force",
+}
+# The toolkit's own models, named so that migrations referring to the swappable application
+# model resolve (makemigrations needs the setting to exist).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# Browser clients (Elk, Phanpy) call the API from their own origins with a token, never a
+# cookie: any origin may, for the API and OAuth token paths only.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api/|oauth/token|oauth/revoke|\.well-known/|nodeinfo/)"
+CORS_EXPOSE_HEADERS = ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"]
+CORS_ALLOW_HEADERS = ["authorization", "content-type", "idempotency-key", "accept"]
+CORS_ALLOW_CREDENTIALS = False
+# The version clients read from /api/v1/instance: Mastodon's API level first (masto.js and
+# Mastodon.py parse it as semver), then ours.
+API_COMPATIBLE_VERSION = "4.3.0"

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("", include("search.urls")),
     path("", include("moderation.urls")),
+    path("", include("api.urls")),
 ]
 
 handler500 = views.server_error

@@ -24,6 +24,7 @@ FORBIDDEN = {
         "search",
         "moderation",
         "microblog",
+        "api",
     },
     "accounts": {
         "security",
@@ -33,13 +34,15 @@ FORBIDDEN = {
         "search",
         "moderation",
         "microblog",
+        "api",
     },
-    "security": {"posts", "follows", "conversations", "search", "moderation", "microblog"},
-    "posts": {"security", "follows", "conversations", "search", "moderation", "microblog"},
-    "follows": {"security", "conversations", "search", "moderation", "microblog"},
-    "conversations": {"security", "search", "moderation", "microblog"},
-    "search": {"security", "conversations", "moderation", "microblog"},
-    "moderation": {"security", "microblog"},
+    "security": {"posts", "follows", "conversations", "search", "moderation", "microblog", "api"},
+    "posts": {"security", "follows", "conversations", "search", "moderation", "microblog", "api"},
+    "follows": {"security", "conversations", "search", "moderation", "microblog", "api"},
+    "conversations": {"security", "search", "moderation", "microblog", "api"},
+    "search": {"security", "conversations", "moderation", "microblog", "api"},
+    "moderation": {"security", "microblog", "api"},
+    "api": {"microblog"},
 }
 
 
