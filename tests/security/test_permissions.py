@@ -394,18 +394,24 @@ ROUTES: dict[str, Route] = {
     ),
     # Django's admin: walked page by page in test_admin_pages_by_role.
     "admin/": Route(lambda f: "/admin/", {}),
+    # The client API: a bearer token, never the session cookie, so no CSRF check; walked as
+    # every role, method and hostile parameter by tests/api/test_every_endpoint.py.
+    "api/": Route(lambda f: "/api/v1/instance", {}),
 }
+# Entries walked by tests of their own rather than page by page here.
+WALKED_ELSEWHERE = frozenset({"admin/", "api/"})
 
 
 def url_patterns(resolver=None, prefix: str = "", namespace: str = ""):
     """(key, route) for every pattern under `resolver`: "namespace:name", or the route when the
-    pattern has no name; the admin site is one entry, "admin/"."""
+    pattern has no name; the admin site is one entry, "admin/", and the client API another,
+    "api/" (token-authenticated JSON, walked by tests/api/test_every_endpoint.py)."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            if pattern.app_name == "admin":
-                yield "admin/", route
+            if pattern.app_name in ("admin", "api"):
+                yield f"{pattern.app_name}/", route
                 continue
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from url_patterns(pattern, route, inner)
@@ -550,7 +556,7 @@ def walk_role(role: str, fixtures: Fixtures) -> tuple[list[str], int]:
     person = person_for(role, fixtures)
     failures, checks = [], 0
     for key, _route in url_patterns():
-        if key == "admin/" or key not in ROUTES:
+        if key in WALKED_ELSEWHERE or key not in ROUTES:
             continue
         entry = ROUTES[key]
         url = entry.url(fixtures)
@@ -606,6 +612,8 @@ def test_every_post_without_the_csrf_token_is_refused(fixtures, role):
     failures, checks = [], 0
     before = snapshot()
     for key, _route in url_patterns():
+        if key == "api/":
+            continue
         urls = [ROUTES[key].url(fixtures)] if key != "admin/" else admin_urls(fixtures)
         for url in urls:
             for headers in ({}, HTMX):
