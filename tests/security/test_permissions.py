@@ -404,18 +404,23 @@ WALKED_ELSEWHERE = frozenset({"admin/", "api/"})
 
 def url_patterns(resolver=None, prefix: str = "", namespace: str = ""):
     """(key, route) for every pattern under `resolver`: "namespace:name", or the route when the
-    pattern has no name; the admin site is one entry, "admin/", and the client API another,
-    "api/" (token-authenticated JSON, walked by tests/api/test_every_endpoint.py)."""
+    pattern has no name; the admin site is one entry, "admin/", and the client API's
+    token-authenticated views another, "api/" (walked by tests/api/test_every_endpoint.py)."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            if pattern.app_name in ("admin", "api"):
-                yield f"{pattern.app_name}/", route
+            if pattern.app_name == "admin":
+                yield "admin/", route
                 continue
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from url_patterns(pattern, route, inner)
         elif isinstance(pattern, URLPattern):
+            if namespace == "api:" and getattr(pattern.callback, "csrf_exempt", False):
+                # The API's token-authenticated views (JSON; no cookie, so no CSRF check). Its
+                # pages for people (the consent page, the settings list) are walked here.
+                yield "api/", route
+                continue
             yield (f"{namespace}{pattern.name}" if pattern.name else route), route
 
 
