@@ -166,6 +166,8 @@ def endpoint(*methods: str, scope: str | None = None, user: bool = False):
                 response["Cache-Control"] = "private, no-store"
             return response
 
+        # What the API walker (tests/api/test_every_endpoint.py) checks each view against.
+        wrapped.api_methods, wrapped.api_scope, wrapped.api_user = allowed, scope, user
         return wrapped
 
     return decorator
