@@ -21,11 +21,28 @@ class Page:
     head: int | None = None
 
 
-def keyset_page(queryset: QuerySet, *, before: int | None, limit: int, key: str = "id") -> Page:
-    """The first `limit` rows of `queryset` whose `key` is below `before`, newest (largest key)
-    first. One query: a row more than asked tells whether another page follows."""
+def keyset_page(
+    queryset: QuerySet,
+    *,
+    before: int | None,
+    limit: int,
+    key: str = "id",
+    after: int | None = None,
+    oldest_first: bool = False,
+) -> Page:
+    """The first `limit` rows of `queryset` whose `key` is below `before` (and above `after`),
+    newest (largest key) first. One query: a row more than asked tells whether another page
+    follows.
+
+    With `oldest_first`, the `limit` rows just above `after` instead (still given newest
+    first, no next page): reading forward from a cursor without skipping any, as the client
+    API's min_id does."""
     if before is not None:
         queryset = queryset.filter(**{f"{key}__lt": before})
+    if after is not None:
+        queryset = queryset.filter(**{f"{key}__gt": after})
+    if oldest_first:
+        return Page(list(queryset.order_by(key)[:limit])[::-1])
     rows = list(queryset.order_by(f"-{key}")[: limit + 1])
     if len(rows) > limit:
         return Page(rows[:limit], getattr(rows[limit - 1], key))

@@ -53,16 +53,28 @@ def post_conversation(*, post: Post, viewer) -> tuple[list[Post], list[Post]]:
     return ancestors, replies
 
 
-def tag_posts(*, tag: str, viewer, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
+def tag_posts(
+    *,
+    tag: str,
+    viewer,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+    after: int | None = None,
+    oldest_first: bool = False,
+    only_media: bool = False,
+) -> Page:
     """Public posts with hashtag `tag` (any case), newest first, `limit` of them below id
-    `before`."""
+    `before` (`core.paging.keyset_page` reads `after` and `oldest_first` too); with
+    `only_media`, those with pictures or sound."""
     posts = (
         Post.objects.listed()
         .without_hidden_people(viewer)
         .with_card_data(viewer)
         .filter(hashtags__name=post_text.hashtag_key(tag))
     )
-    return keyset_page(posts, before=before, limit=limit)
+    if only_media:
+        posts = posts.filter(has_media=True)
+    return keyset_page(posts, before=before, limit=limit, after=after, oldest_first=oldest_first)
 
 
 def notifications_for(*, user, before: int | None = None, limit: int = PAGE_SIZE) -> Page:

@@ -51,9 +51,11 @@ def _page_of_posts(posts: list[Post], ids: list[int], more: bool, limit: int) ->
     return Page(posts, ids[-1] if more and ids else None)
 
 
-def followed_post_ids(*, user: User, before: int | None, limit: int) -> list[int]:
-    """Ids of the newest posts by the people `user` follows and by `user`, below `before`,
-    joined at read time: past the end of the stored timeline."""
+def followed_post_ids(
+    *, user: User, before: int | None, limit: int, after: int | None = None
+) -> list[int]:
+    """Ids of the newest posts by the people `user` follows and by `user`, below `before` (and
+    above `after`), joined at read time: past the end of the stored timeline."""
     followees = Follow.objects.filter(follower=user).values("followee_id")
     # Messages live in conversations, never in the home timeline (nor are they fanned out).
     posts = Post.objects.filter(
@@ -61,24 +63,43 @@ def followed_post_ids(*, user: User, before: int | None, limit: int) -> list[int
     ).without_messages()
     if before is not None:
         posts = posts.filter(id__lt=before)
+    if after is not None:
+        posts = posts.filter(id__gt=after)
     return list(posts.order_by("-id").values_list("id", flat=True)[:limit])
 
 
-def home_timeline(*, user: User, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
+def home_timeline(
+    *,
+    user: User,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+    after: int | None = None,
+    oldest_first: bool = False,
+) -> Page:
     """The home timeline: `user`'s own posts and those of everyone they follow (reposts too),
-    visible ones only, newest first, `limit` per page below post id `before`.
+    visible ones only, newest first, `limit` per page below post id `before` (and above
+    `after`).
 
     Read from the stored timeline (TimelineEntry), falling back to a join over posts past its end.
+    With `oldest_first`, the `limit` visible posts just above `after` (given newest first; `head`
+    is the newest entry looked at): an app reading forward from where it stopped, from the
+    stored timeline only.
     """
     fetch = limit + SPARE
     entries = TimelineEntry.objects.filter(owner=user)
     if before is not None:
         entries = entries.filter(post_id__lt=before)
+    if after is not None:
+        entries = entries.filter(post_id__gt=after)
+    if oldest_first:
+        ids = list(entries.order_by("post_id").values_list("post_id", flat=True)[:fetch])
+        posts = _posts_by_ids(ids, user)[::-1][:limit]
+        return Page(posts[::-1], head=ids[-1] if ids else None)
     ids = list(entries.order_by("-post_id").values_list("post_id", flat=True)[:fetch])
     more = len(ids) == fetch
     if not more and before is not None:
         floor = ids[-1] if ids else before
-        ids += followed_post_ids(user=user, before=floor, limit=fetch - len(ids))
+        ids += followed_post_ids(user=user, before=floor, after=after, limit=fetch - len(ids))
         more = len(ids) == fetch
     page = _page_of_posts(_posts_by_ids(ids, user), ids, more, limit)
     page.head = ids[0] if ids else None
@@ -126,10 +147,21 @@ def home_newer(*, user: User, after: int) -> Page:
     return Page(_posts_by_ids(ids, user), head=ids[0] if ids else None)
 
 
-def public_timeline(*, viewer=None, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
-    """Everyone's public posts on this server, newest first."""
+def public_timeline(
+    *,
+    viewer=None,
+    before: int | None = None,
+    limit: int = PAGE_SIZE,
+    after: int | None = None,
+    oldest_first: bool = False,
+    only_media: bool = False,
+) -> Page:
+    """Everyone's public posts on this server, newest first (`core.paging.keyset_page` reads
+    `before`, `after` and `oldest_first`); with `only_media`, those with pictures or sound."""
     posts = Post.objects.listed().without_hidden_people(viewer).with_card_data(viewer)
-    return keyset_page(posts, before=before, limit=limit)
+    if only_media:
+        posts = posts.filter(has_media=True)
+    return keyset_page(posts, before=before, limit=limit, after=after, oldest_first=oldest_first)
 
 
 def industry_timeline(

@@ -142,6 +142,21 @@ def test_keyset_pages_cover_every_row_once_whatever_arrives_between_pages():
     assert third.next_before is None
 
 
+def test_keyset_pages_read_between_cursors_and_forward_from_one():
+    author = UserFactory()
+    ids = sorted(post.pk for post in PostFactory.create_batch(10, author=author))
+    queryset = Post.objects.filter(author=author)
+
+    between = keyset_page(queryset, before=ids[8], after=ids[2], limit=20)
+    newest_above = keyset_page(queryset, before=None, after=ids[2], limit=3)
+    forward = keyset_page(queryset, before=None, after=ids[2], limit=3, oldest_first=True)
+
+    assert [post.pk for post in between.items] == ids[3:8][::-1]
+    assert [post.pk for post in newest_above.items] == ids[7:][::-1]
+    assert [post.pk for post in forward.items] == ids[3:6][::-1]
+    assert forward.next_before is None
+
+
 def test_an_exactly_full_last_page_has_no_next():
     author = UserFactory()
     PostFactory.create_batch(20, author=author)

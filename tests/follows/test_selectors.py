@@ -134,6 +134,45 @@ def test_newer_posts_are_counted_and_fetched_after_an_id(maya):
     ]
 
 
+def test_home_timeline_reads_between_ids_and_forward_from_one(maya):
+    jonas = UserFactory()
+    follow_create(follower=maya, followee=jonas)
+    posts = [post_published(jonas).id for _ in range(12)]
+    removed = post_published(jonas)
+    removed.removed_at = timezone.now()
+    removed.save()
+    posts.append(post_published(jonas).id)
+
+    between = selectors.timelines.home_timeline(user=maya, before=posts[9], after=posts[2])
+    newest = selectors.timelines.home_timeline(user=maya, after=posts[2], limit=3)
+    forward = selectors.timelines.home_timeline(
+        user=maya, after=posts[2], limit=3, oldest_first=True
+    )
+    past_removed = selectors.timelines.home_timeline(
+        user=maya, after=posts[10], limit=3, oldest_first=True
+    )
+
+    assert ids(between) == posts[3:9][::-1]
+    assert ids(newest) == posts[-3:][::-1]
+    assert ids(forward) == posts[3:6][::-1]
+    # A hidden post is skipped, not counted against the page.
+    assert ids(past_removed) == posts[11:][::-1]
+    assert past_removed.head == posts[-1]
+
+
+def test_reading_forward_is_two_queries(maya, django_assert_num_queries):
+    jonas = UserFactory()
+    follow_create(follower=maya, followee=jonas)
+    first = post_published(jonas)
+    for _ in range(5):
+        post_published(jonas)
+
+    with django_assert_num_queries(2):
+        page = selectors.timelines.home_timeline(user=maya, after=first.id, oldest_first=True)
+
+    assert len(page.items) == 5
+
+
 # --- public and industry timelines ---------------------------------------------------------------
 
 
