@@ -2,9 +2,10 @@
 
 from django.db import connection
 
+from accounts.models import hidden_from, visible_people
 from core.paging import PAGE_SIZE, Page, keyset_page
 from posts import text as post_text
-from posts.models import Notification, Post
+from posts.models import Like, Notification, Post
 
 MAX_ANCESTORS = 50
 MAX_REPLIES = 100
@@ -26,6 +27,27 @@ def post_ancestor_ids(*, post: Post, limit: int = MAX_ANCESTORS) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [post.pk, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+def post_likes(*, post: Post, viewer):
+    """The likes of `post` by people who may be shown, less those `viewer` blocks, is blocked
+    by or mutes (who liked it, as a list pages it: by the like's id)."""
+    return Like.objects.filter(visible_people("user__"), post=post).exclude(
+        hidden_from(viewer, "user_id")
+    )
+
+
+def post_reposts(*, post: Post, viewer):
+    """The visible reposts of `post`, less those by people `viewer` blocks, is blocked by or
+    mutes (who reposted it, paged by the repost's id)."""
+    return Post.objects.visible().filter(repost_of=post).exclude(hidden_from(viewer, "author_id"))
+
+
+def likes_of(*, user):
+    """`user`'s likes of posts they may still read (`Post.objects.readable_by`), less those of
+    people they block or are blocked by: their favourites, paged by the like's id."""
+    readable = Post.objects.readable_by(user).without_hidden_people(user, mutes=False)
+    return Like.objects.filter(user=user, post__in=readable.values("pk"))
 
 
 def post_conversation(*, post: Post, viewer) -> tuple[list[Post], list[Post]]:

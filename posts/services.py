@@ -279,10 +279,10 @@ def _drafts_take(author, media: Sequence[tuple[int, str]]) -> list[Attachment]:
         )
     drafts = []
     for position, (attachment_id, description) in enumerate(media):
-        if len(description) > media_files.DESCRIPTION_MAX_LENGTH:
-            raise ValidationError(
-                {"media": "Descriptions can be at most 1,500 characters."}, code="description"
-            )
+        try:
+            description_check(description)
+        except ValidationError as error:
+            raise ValidationError({"media": error}) from None
         draft = by_id[attachment_id]
         draft.position, draft.description = position, description
         drafts.append(draft)
@@ -303,8 +303,7 @@ def attachment_create(*, owner, upload, description: str = "") -> Attachment:
     as a draft of `owner`'s until a post takes it. ValidationError with a message for the person
     when the file is refused; nothing is stored then. Counts against the "media" rate limit."""
     _check_can_write(owner)
-    if len(description) > media_files.DESCRIPTION_MAX_LENGTH:
-        raise ValidationError("Descriptions can be at most 1,500 characters.", code="description")
+    description_check(description)
     prepared = media_files.prepare(upload)
     drafts_clean(owner=owner)
     full, preview = media_files.files_save(prepared)
@@ -330,6 +329,28 @@ def attachment_create(*, owner, upload, description: str = "") -> Attachment:
     except BaseException:
         media_files.files_delete(full, preview)
         raise
+
+
+def description_check(description: str) -> None:
+    """A picture's or sound's description: at most 1,500 characters, no control characters
+    (the database could not store some of them); ValidationError otherwise."""
+    if len(description) > media_files.DESCRIPTION_MAX_LENGTH:
+        raise ValidationError("Descriptions can be at most 1,500 characters.", code="description")
+    if post_text.has_forbidden_characters(description):
+        raise ValidationError(
+            "Remove the invisible control characters from the description.", code="control"
+        )
+
+
+def attachment_describe(*, owner, attachment_id: int, description: str) -> Attachment:
+    """Change the description of `owner`'s draft `attachment_id` (an app describes a file after
+    uploading it); Attachment.DoesNotExist when they have no such draft (a posted file keeps
+    the description its post took)."""
+    description_check(description)
+    draft = Attachment.objects.get(owner=owner, post__isnull=True, pk=attachment_id)
+    draft.description = description
+    draft.save(update_fields=["description"])
+    return draft
 
 
 def drafts_clean(*, owner, older_than: timedelta = timedelta(days=1)) -> int:

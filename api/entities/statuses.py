@@ -45,6 +45,7 @@ def attachment(item: Attachment, origin: Origin) -> dict:
         }
     if item.duration is not None:
         meta.setdefault("original", {})["duration"] = round(item.duration, 3)
+        meta["duration"] = round(item.duration, 3)
         meta["length"] = _length(item.duration)
     return {
         "id": str(item.pk),
@@ -145,6 +146,7 @@ class StatusWriter:
             "reblogs_count": post.repost_count,
             "favourites_count": post.like_count,
             "replies_count": post.reply_count,
+            "quotes_count": 0,
             "in_reply_to_id": _id_or_none(post.in_reply_to_id),
             "in_reply_to_account_id": _id_or_none(
                 post.in_reply_to.author_id if post.in_reply_to_id and post.in_reply_to else None
@@ -152,6 +154,10 @@ class StatusWriter:
             "reblog": None,
             "poll": None,
             "card": None,
+            # The site has no quote posts: nobody may quote, which apps read to hide the button.
+            "quote": None,
+            "quote_approval": {"automatic": [], "manual": [], "current_user": "denied"},
+            "tagged_collections": [],
             "language": None,
             "text": None,
             "favourited": bool(getattr(liked_from, "viewer_liked", False)),
