@@ -101,22 +101,20 @@ def tag_posts(
 
 def notifications_for(*, user, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
     """`user`'s visible notifications, newest first, `limit` of them below id `before`."""
-    notifications = (
-        Notification.objects.visible()
-        .readable_by(user)
-        .without_hidden_people(user)
-        .filter(recipient=user)
-        .select_related("actor", "post", "post__author")
-    )
+    notifications = notifications_visible(user=user).select_related("actor", "post", "post__author")
     return keyset_page(notifications, before=before, limit=limit)
 
 
-def notifications_unread_count(*, user) -> int:
+def notifications_visible(*, user):
+    """The notifications `user` may be shown, unordered: theirs, whose actor can still be seen
+    and is not hidden from them, about a post they may still read (if any)."""
     return (
         Notification.objects.visible()
         .readable_by(user)
         .without_hidden_people(user)
-        .unread()
         .filter(recipient=user)
-        .count()
     )
+
+
+def notifications_unread_count(*, user) -> int:
+    return notifications_visible(user=user).unread().count()

@@ -571,3 +571,17 @@ def notifications_mark_read(*, user, up_to_id: int | None = None) -> int:
     if up_to_id is not None:
         unread = unread.filter(id__lte=up_to_id)
     return unread.update(read_at=timezone.now())
+
+
+def notification_dismiss(*, user, notification_id: int) -> None:
+    """Delete `user`'s notification `notification_id`; Notification.DoesNotExist when they have
+    none with that id (someone else's is not theirs to dismiss)."""
+    deleted, _ = Notification.objects.filter(recipient=user, pk=notification_id).delete()
+    if not deleted:
+        raise Notification.DoesNotExist
+
+
+def notifications_clear(*, user) -> int:
+    """Delete all of `user`'s notifications; how many there were."""
+    deleted, _ = Notification.objects.filter(recipient=user).delete()
+    return deleted
