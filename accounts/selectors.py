@@ -87,12 +87,19 @@ def profile_people(*, viewer=None) -> QuerySet[User]:
     )
 
 
+def profile_post_rows(*, person: User, viewer=None) -> QuerySet:
+    """The posts of `person` that `viewer` may see on their profile, with their card data, in
+    no order: the profile's pages and the client API's account statuses read them (people
+    see their own removed posts, marked; staff see all). Messages are in conversations, not
+    on profiles."""
+    return person.posts.visible_to(viewer).without_messages().with_card_data(viewer)
+
+
 def profile_posts(
     *, person: User, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
 ) -> Page:
-    """One page of a person's posts that `viewer` may see, newest first (people see their own
-    removed posts, marked; staff see all). Messages are in conversations, not on profiles."""
-    posts = person.posts.visible_to(viewer).without_messages().with_card_data(viewer)
+    """One page of `profile_post_rows`, newest first."""
+    posts = profile_post_rows(person=person, viewer=viewer)
     return keyset_page(posts, before=before, limit=limit)
 
 
@@ -114,6 +121,16 @@ def blocks_and_mutes(*, user: User) -> tuple[list[Block], list[Mute]]:
         Mute.objects.filter(muter=user).select_related("muted", "muted__industry").order_by("-id")
     )
     return blocks, mutes
+
+
+def blocks_by(*, user: User) -> QuerySet[Block]:
+    """The blocks `user` made, in no order (a page reads them by id)."""
+    return Block.objects.filter(blocker=user)
+
+
+def mutes_by(*, user: User) -> QuerySet[Mute]:
+    """The mutes `user` made, in no order (a page reads them by id)."""
+    return Mute.objects.filter(muter=user)
 
 
 def user_export(*, user: User) -> dict:

@@ -106,18 +106,22 @@ def matching_people(
     query: SearchQuery,
     before: tuple[int, int] | None = None,
     limit: int = PAGE_SIZE,
+    followed_only: bool = False,
 ) -> Page:
     """People who let themselves be found (`User.objects.discoverable()`) whose name,
     username, bio, location, industry, roles or credits hold every word and phrase of `query`
     (letter case aside; its other parts, from:, #tags and words left out, are for posts), less
-    those who block `viewer` or whom they block; most recently active first, as the directory,
-    by the cursor (activity, id). One query."""
+    those who block `viewer` or whom they block (with `followed_only`, only people `viewer`
+    follows); most recently active first, as the directory, by the cursor (activity, id).
+    One query."""
     terms = [*query.words, *query.phrases]
     if not terms:
         return Page([])
     people = people_for_cards(User.objects.discoverable(), viewer).exclude(
         hidden_from(viewer, "pk", mutes=False)
     )
+    if followed_only:
+        people = people.filter(viewer_follows=True)
     roles = User.roles.through.objects
     for term in terms:
         term = term.lstrip("@")

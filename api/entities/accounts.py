@@ -36,26 +36,34 @@ def _note(person: User) -> str:
     return linebreaks(escape(person.bio)) if person.bio else ""
 
 
-def _fields(person: User, origin: Origin) -> list[dict]:
-    """The profile's portfolio as Mastodon's profile fields: industry, roles, location,
-    website (verified when its rel="me" link was found), open to collaborate."""
+def _profile_fields(person: User) -> list[tuple[str, str, str, str | None]]:
+    """The profile's portfolio as Mastodon's profile fields, each (name, value as HTML, value
+    as text, verified_at): industry, roles, location, website (verified when its rel="me"
+    link was found), open to collaborate. The text is what update_credentials takes back."""
     fields = []
     if person.industry_id:
-        fields.append(("Industry", escape(person.industry.name), None))
-    roles = [role.name for role in person.roles.all()]
+        fields.append(("Industry", escape(person.industry.name), person.industry.name, None))
+    roles = ", ".join(role.name for role in person.roles.all())
     if roles:
-        fields.append(("Roles", escape(", ".join(roles)), None))
+        fields.append(("Roles", escape(roles), roles, None))
     if person.location:
-        fields.append(("Location", escape(person.location), None))
+        fields.append(("Location", escape(person.location), person.location, None))
     if person.website:
         anchor = (
             f'<a href="{escape(person.website)}" rel="nofollow noopener me" target="_blank">'
             f"{escape(person.website)}</a>"
         )
-        fields.append(("Website", anchor, iso(person.website_verified_at)))
+        fields.append(("Website", anchor, person.website, iso(person.website_verified_at)))
     if person.open_to_collaborate:
-        fields.append(("Open to collaborate", "Yes", None))
-    return [{"name": name, "value": value, "verified_at": at} for name, value, at in fields]
+        fields.append(("Open to collaborate", "Yes", "Yes", None))
+    return fields
+
+
+def _fields(person: User, origin: Origin) -> list[dict]:
+    return [
+        {"name": name, "value": value, "verified_at": at}
+        for name, value, _, at in _profile_fields(person)
+    ]
 
 
 def avatar_url(person: User, origin: Origin) -> str:
@@ -98,24 +106,42 @@ def account(person: User, origin: Origin) -> dict:
         "following_count": person.following_count,
     }
     if person.is_suspended:
-        entity["suspended"] = True
+        # As Mastodon shows a suspended account, and as its profile page does: that it is
+        # suspended, and nothing the person wrote or chose.
+        missing = origin.url(static(MISSING_AVATAR))
+        entity.update(
+            display_name="",
+            note="",
+            avatar=missing,
+            avatar_static=missing,
+            locked=False,
+            fields=[],
+            discoverable=False,
+            indexable=False,
+            last_status_at=None,
+            statuses_count=0,
+            followers_count=0,
+            following_count=0,
+            suspended=True,
+        )
     return entity
 
 
-def credential_account(person: User, origin: Origin) -> dict:
-    """The signed-in person's own Account, with `source` (what their settings hold) and
-    `role`, as verify_credentials and update_credentials answer."""
+def credential_account(person: User, origin: Origin, *, follow_requests_count: int) -> dict:
+    """The signed-in person's own Account, with `source` (what their settings hold, the
+    fields as text to edit) and `role`, as verify_credentials and update_credentials answer.
+    `follow_requests_count`: the requests waiting, as their page lists them."""
     entity = account(person, origin)
     entity["source"] = {
         "note": person.bio,
         "fields": [
-            {"name": field["name"], "value": field["value"], "verified_at": field["verified_at"]}
-            for field in entity["fields"]
+            {"name": name, "value": text, "verified_at": at}
+            for name, _, text, at in _profile_fields(person)
         ],
         "privacy": person.default_visibility,
         "sensitive": False,
         "language": "",
-        "follow_requests_count": person.follow_requests.count(),
+        "follow_requests_count": follow_requests_count,
         "indexable": person.discoverable,
         "hide_collections": False,
         "discoverable": person.discoverable,

@@ -4,13 +4,16 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 
 from accounts.models import (
+    Block,
     Credit,
     Industry,
+    Mute,
     Role,
     User,
     discoverable_people,
     follows_of,
     requests_of,
+    viewer_has,
     visible_people,
 )
 from core.paging import PAGE_SIZE, Page, keyset_page
@@ -123,12 +126,24 @@ def follow_counts(*, people: list[User]) -> dict[int, tuple[int, int]]:
     return {pk: (followers, following) for pk, followers, following in rows}
 
 
+def follows_of_followers(*, person: User) -> QuerySet[Follow]:
+    """The follows of `person` by people who may be shown, in no order: what the followers
+    list shows (a page reads them by the follow's id)."""
+    return Follow.objects.filter(visible_people("follower__"), followee=person)
+
+
+def follows_of_followees(*, person: User) -> QuerySet[Follow]:
+    """The follows `person` made of people who may be shown, in no order: what the following
+    list shows."""
+    return Follow.objects.filter(visible_people("followee__"), follower=person)
+
+
 def followers_page(
     *, person: User, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
 ) -> Page:
     """The visible people who follow `person`, newest follow first; items are people, and the
     cursor is the follow's id."""
-    follows = Follow.objects.filter(visible_people("follower__"), followee=person)
+    follows = follows_of_followers(person=person)
     return _follow_page(follows, "follower", viewer=viewer, before=before, limit=limit)
 
 
@@ -137,7 +152,7 @@ def following_page(
 ) -> Page:
     """The visible people `person` follows, newest follow first; items are people, and the
     cursor is the follow's id."""
-    follows = Follow.objects.filter(visible_people("followee__"), follower=person)
+    follows = follows_of_followees(person=person)
     return _follow_page(follows, "followee", viewer=viewer, before=before, limit=limit)
 
 
@@ -157,10 +172,56 @@ def _follow_page(follows: QuerySet, side: str, *, viewer, before, limit) -> Page
     return page
 
 
+def follow_requests_waiting(*, user: User) -> QuerySet[FollowRequest]:
+    """The requests to follow `user` by people who may be shown, in no order: what the follow
+    requests page lists and counts."""
+    return FollowRequest.objects.filter(visible_people("follower__"), followee=user)
+
+
 def follow_requests_page(*, user: User, before: int | None = None, limit: int = PAGE_SIZE) -> Page:
     """The people waiting for `user` to accept them as followers, newest request first; items
     are the requests with their people (one query)."""
-    requests = FollowRequest.objects.filter(visible_people("follower__"), followee=user)
+    requests = follow_requests_waiting(user=user)
     return keyset_page(
         requests.select_related("follower", "follower__industry"), before=before, limit=limit
     )
+
+
+def relationships(*, viewer: User, ids, with_suspended: bool = False) -> list[User]:
+    """The people among `ids` who have a profile (suspended ones only `with_suspended`), in
+    the order of `ids`, each with how `viewer` and they stand: `viewer_follows`,
+    `viewer_requested` (waiting for them to accept), `follows_viewer`, `requested_viewer`,
+    `viewer_blocks`, `blocks_viewer`, `viewer_mutes`. One query whatever the number of
+    ids."""
+    ids = list(dict.fromkeys(ids))
+    people = User.objects.with_profile().filter(pk__in=ids)
+    if not with_suspended:
+        people = people.filter(suspended_at__isnull=True)
+    people = people.annotate(
+        viewer_follows=follows_of(viewer),
+        viewer_requested=requests_of(viewer),
+        follows_viewer=viewer_has(viewer, Follow, "followee_id", "follower"),
+        requested_viewer=viewer_has(viewer, FollowRequest, "followee_id", "follower"),
+        viewer_blocks=viewer_has(viewer, Block, "blocker_id", "blocked"),
+        blocks_viewer=viewer_has(viewer, Block, "blocked_id", "blocker"),
+        viewer_mutes=viewer_has(viewer, Mute, "muter_id", "muted"),
+    ).only("id")
+    found = {person.pk: person for person in people}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def familiar_followers(*, viewer: User, ids, per_person: int = 20) -> dict[int, list[int]]:
+    """{person id: ids of the people `viewer` follows who follow them}, newest follow first,
+    at most `per_person` each; people who may not be shown are left out. One query."""
+    followees = Follow.objects.filter(follower=viewer).values("followee_id")
+    rows = (
+        Follow.objects.filter(visible_people("follower__"), followee_id__in=list(ids))
+        .filter(follower_id__in=followees)
+        .order_by("-id")
+        .values_list("followee_id", "follower_id")
+    )
+    found: dict[int, list[int]] = {pk: [] for pk in ids}
+    for followee_id, follower_id in rows:
+        if len(found[followee_id]) < per_person:
+            found[followee_id].append(follower_id)
+    return found
