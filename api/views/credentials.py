@@ -91,6 +91,13 @@ def update_credentials(request):
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        # Privacy first: it compares "approve followers" with the stored value (turning it
+        # off accepts the requests waiting), and profile_update saves the whole person.
+        if privacy_form is not None:
+            account_services.privacy_update(
+                user=user,
+                fields={name: privacy_form.cleaned_data[name] for name in PrivacyForm.Meta.fields},
+            )
         if profile_form is not None:
             account_services.profile_update(
                 user=user,
@@ -99,11 +106,6 @@ def update_credentials(request):
                 profile_url=request.build_absolute_uri(
                     reverse("accounts:profile", args=[user.username])
                 ),
-            )
-        if privacy_form is not None:
-            account_services.privacy_update(
-                user=user,
-                fields={name: privacy_form.cleaned_data[name] for name in PrivacyForm.Meta.fields},
             )
     return json_response(credential_response(request))
 

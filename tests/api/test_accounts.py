@@ -2,6 +2,8 @@
 credentials, preferences), other accounts (show, lookup, statuses, followers and following,
 search) and the viewer's lists (blocks, mutes, follow requests)."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
@@ -207,6 +209,45 @@ def test_update_credentials_from_a_form_with_fields(api, maya):
         "Website",
         "Open to collaborate",
     ]
+
+
+def test_unlocking_accepts_the_requests_waiting_as_the_privacy_page_does(api, maya):
+    maya.approve_followers = True
+    maya.save()
+    asker = UserFactory()
+    follow_services.follow_create(follower=asker, followee=maya)
+
+    response = api.patch(
+        "/api/v1/accounts/update_credentials", {"display_name": "Open now", "locked": False}
+    )
+
+    assert response.json()["locked"] is False
+    assert maya.followers.filter(follower=asker).exists()
+    assert response.json()["source"]["follow_requests_count"] == 0
+
+
+def test_update_credentials_from_a_urlencoded_form_as_mastodon_py_sends_it(api, maya):
+    body = urlencode(
+        {
+            "display_name": "Maya",
+            "locked": "1",
+            "discoverable": "0",
+            "fields_attributes[0][name]": "Location",
+            "fields_attributes[0][value]": "Wien",
+        }
+    )
+    response = api.client.generic(
+        "PATCH",
+        "/api/v1/accounts/update_credentials",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        headers={"Authorization": f"Bearer {api.token}"},
+    )
+
+    assert response.status_code == 200, response.content
+    maya.refresh_from_db()
+    assert (maya.display_name, maya.location) == ("Maya", "Wien")
+    assert (maya.approve_followers, maya.discoverable) == (True, False)
 
 
 def test_a_given_set_of_fields_replaces_the_whole_set(api, maya):
