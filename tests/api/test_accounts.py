@@ -796,3 +796,77 @@ def test_a_person_with_a_suspended_token_gets_403_everywhere(api, user, jonas):
     ):
         assert api.get(path).status_code == 403
     assert User.objects.get(pk=user.pk).is_suspended
+
+
+# --- every endpoint of the group: scopes, people, suspended tokens ------------------------------
+
+# (method, path with {id} for another person, the scope it needs, whether it needs a person)
+ENDPOINTS = [
+    ("GET", "/api/v1/accounts/verify_credentials", "read:accounts", True),
+    ("PATCH", "/api/v1/accounts/update_credentials", "write:accounts", True),
+    ("GET", "/api/v1/accounts?id[]={id}", "read:accounts", False),
+    ("GET", "/api/v1/accounts/{id}", "read:accounts", False),
+    ("GET", "/api/v1/accounts/lookup?acct=jonas", "read:accounts", False),
+    ("GET", "/api/v1/accounts/{id}/statuses", "read:statuses", False),
+    ("GET", "/api/v1/accounts/{id}/followers", "read:accounts", False),
+    ("GET", "/api/v1/accounts/{id}/following", "read:accounts", False),
+    ("GET", "/api/v1/accounts/{id}/featured_tags", "read:accounts", False),
+    ("GET", "/api/v1/accounts/{id}/lists", "read:lists", True),
+    ("GET", "/api/v1/accounts/relationships?id[]={id}", "read:follows", True),
+    ("GET", "/api/v1/accounts/familiar_followers?id[]={id}", "read:follows", True),
+    ("GET", "/api/v1/accounts/search?q=jonas", "read:accounts", True),
+    ("POST", "/api/v1/accounts/{id}/follow", "write:follows", True),
+    ("POST", "/api/v1/accounts/{id}/unfollow", "write:follows", True),
+    ("POST", "/api/v1/accounts/{id}/block", "write:blocks", True),
+    ("POST", "/api/v1/accounts/{id}/unblock", "write:blocks", True),
+    ("POST", "/api/v1/accounts/{id}/mute", "write:mutes", True),
+    ("POST", "/api/v1/accounts/{id}/unmute", "write:mutes", True),
+    ("GET", "/api/v1/blocks", "read:blocks", True),
+    ("GET", "/api/v1/mutes", "read:mutes", True),
+    ("GET", "/api/v1/follow_requests", "read:follows", True),
+    ("POST", "/api/v1/follow_requests/{id}/authorize", "write:follows", True),
+    ("POST", "/api/v1/follow_requests/{id}/reject", "write:follows", True),
+    ("GET", "/api/v1/preferences", "read:accounts", True),
+]
+
+
+def call(client, method, path):
+    if method == "GET":
+        return client.get(path)
+    if method == "PATCH":
+        return client.patch(path, {})
+    return client.post(path, {})
+
+
+@pytest.mark.parametrize(("method", "path", "scope", "person"), ENDPOINTS)
+def test_every_endpoint_checks_its_scope_and_who_asks(user, jonas, method, path, scope, person):
+    path = path.format(id=jonas.pk)
+    other_scope = "write:statuses" if scope.startswith("read") else "read:statuses"
+
+    refused = call(ApiClient(token_for(user, other_scope)), method, path)
+    allowed = call(ApiClient(token_for(user, scope)), method, path)
+    visitor = call(ApiClient(), method, path)
+
+    assert refused.status_code == 403
+    assert refused.json() == {"error": "This action is outside the authorized scopes"}
+    # An answered follow request is 404: there was none to answer.
+    assert allowed.status_code == (404 if "follow_requests/" in path else 200), allowed.content
+    assert visitor.status_code == (401 if person else 200)
+    suspend(user)
+    assert call(ApiClient(token_for(user, scope)), method, path).status_code == 403
+
+
+def test_verify_credentials_queries_are_fixed(api, maya, django_assert_num_queries):
+    # The token, the person with counts, their roles, the follow requests waiting.
+    with django_assert_num_queries(4):
+        api.get("/api/v1/accounts/verify_credentials")
+
+
+def test_search_queries_do_not_grow_with_the_page(api, django_assert_num_queries):
+    UserFactory(username="sounder0")
+    with django_assert_num_queries(4):
+        assert len(api.get("/api/v1/accounts/search", {"q": "sounder"}).json()) == 1
+    for n in range(1, 25):
+        UserFactory(username=f"sounder{n}")
+    with django_assert_num_queries(4):
+        assert len(api.get("/api/v1/accounts/search", {"q": "sounder"}).json()) == 25
