@@ -64,6 +64,10 @@ def verify_credentials(request):
     return json_response(credential_response(request))
 
 
+# What the API walker checks it against: the scope it needs when it is not `profile`.
+verify_credentials.api_scope = "read:accounts"
+
+
 @endpoint("PATCH", "PUT", scope="write:accounts", user=True)
 def update_credentials(request):
     """Change what the settings pages change: display_name, note (the bio), avatar,
