@@ -50,6 +50,49 @@ def conversations_for(
     return Page(rows)
 
 
+def conversations_newest(
+    *,
+    user: User,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+    limit: int = PAGE_SIZE,
+    conversation_id: int | None = None,
+) -> list[Member]:
+    """`user`'s conversations by their newest message, newest first, as the client API lists
+    them: those whose newest message id is below `max_id` and above `since_id`, or the `limit`
+    just above `min_id` (reading forward). Each Member has `.others` and `.last` (the newest
+    message if `user` may read it, with its card data). Four queries."""
+    members = Member.objects.filter(user=user)
+    if conversation_id is not None:
+        members = members.filter(conversation_id=conversation_id)
+    if max_id is not None:
+        members = members.filter(last_post_id__lt=max_id)
+    if min_id is not None:
+        members = members.filter(last_post_id__gt=min_id)
+    elif since_id is not None:
+        members = members.filter(last_post_id__gt=since_id)
+    last = (
+        Post.objects.readable_by(user).without_hidden_people(user, mutes=False).with_card_data(user)
+    )
+    members = members.select_related("conversation").prefetch_related(
+        Prefetch(
+            "conversation__members",
+            queryset=Member.objects.select_related("user").order_by("user__username"),
+            to_attr="people",
+        ),
+        Prefetch("conversation__last_post", queryset=last),
+    )
+    if min_id is not None:
+        rows = list(members.order_by("last_post_id", "pk")[:limit])[::-1]
+    else:
+        rows = list(members.order_by("-last_post_id", "-pk")[:limit])
+    for row in rows:
+        row.others = _others(row.conversation.people, user)
+        row.last = row.conversation.last_post
+    return rows
+
+
 def membership(*, user: User, conversation_id: int) -> Member | None:
     """`user`'s place in conversation `conversation_id`, with its other people (`.others`), or
     None when they are not in it (the page is then a 404: one query either way, two if so)."""
