@@ -24,6 +24,7 @@ import mutagen.oggopus
 import mutagen.oggvorbis
 import mutagen.wave
 import numpy
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -37,6 +38,25 @@ PREVIEW_SIDE = 800
 MAX_IMAGES = 4
 DESCRIPTION_MAX_LENGTH = 1500
 IMAGE_TYPE = "image/webp"
+# How long a grant to an attachment's files lasts (`grant_for`).
+GRANT_MAX_AGE = 7 * 24 * 3600
+_GRANT_SALT = "posts.attachment.grant"
+
+
+def grant_for(attachment_id: int) -> str:
+    """A signed token letting whoever holds it fetch attachment `attachment_id`'s files for
+    GRANT_MAX_AGE, while its post may still be read (posts.views.attachment). For apps: they
+    load pictures without the session cookie that tells the pages who is looking, so the
+    client API hands the token to those who may see the post, beside the file's address."""
+    return signing.TimestampSigner(salt=_GRANT_SALT).sign(str(attachment_id))
+
+
+def grant_valid(attachment_id: int, grant: str) -> bool:
+    try:
+        value = signing.TimestampSigner(salt=_GRANT_SALT).unsign(grant, max_age=GRANT_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return value == str(attachment_id)
 
 
 @dataclass

@@ -329,7 +329,7 @@ def attachment(request, pk, variant):
     404 as if it did not exist: a post removed, its author suspended or blocking the viewer (or
     blocked by them); a draft, to anyone but its owner. Range requests get their part (206), so
     that a player can seek."""
-    found = _attachment_for(request.user, pk)
+    found = _attachment_for(request.user, pk, grant=request.GET.get("grant"))
     name = found.preview if variant == "preview" and found.preview else found.file
     response = stored_file_response(request, name, found.content_type)
     if response.status_code != 302:
@@ -348,13 +348,21 @@ def attachment_view(request, pk):
     return render(request, "posts/partials/lightbox.html", {"picture": found})
 
 
-def _attachment_for(viewer, pk: int) -> Attachment:
-    """The attachment `pk` if `viewer` may see it, else 404 (the same for one that does not
-    exist)."""
+def _attachment_for(viewer, pk: int, *, grant: str | None = None) -> Attachment:
+    """The attachment `pk` if `viewer` may see it, or a valid `grant` to it
+    (`media.grant_for`) is given while its post may be read (its owner's draft: while they may
+    act), else 404 (the same for one that does not exist)."""
     found = Attachment.objects.filter(pk=pk).first()
-    if found is None or not attachment_visible(found, viewer):
-        raise Http404("No such file")
-    return found
+    if found is not None and attachment_visible(found, viewer):
+        return found
+    if found is not None and grant and media.grant_valid(pk, grant):
+        owner = found.owner
+        if found.post_id is None and owner.is_visible:
+            return found
+        # Its author reads the post unless it was removed or they were suspended.
+        if Post.objects.readable_by(owner).filter(pk=found.post_id).exists():
+            return found
+    raise Http404("No such file")
 
 
 def attachment_visible(found: Attachment, viewer) -> bool:

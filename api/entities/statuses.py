@@ -1,10 +1,14 @@
 """The Status entity and its MediaAttachment, for a page of posts at once."""
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
+from accounts.models import OPEN_VISIBILITY
 from api.entities.accounts import Origin, account, people_by_id
 from api.http import iso
 from core.links import link
+from posts import media as media_files
 from posts import text as post_text
 from posts.models import Attachment, Post
 
@@ -22,11 +26,15 @@ def content_html(post: Post, origin: Origin) -> str:
     return "<p>" + html.replace('href="/', f'href="{origin.base}/') + "</p>"
 
 
-def attachment(item: Attachment, origin: Origin) -> dict:
+def attachment(item: Attachment, origin: Origin, *, granted: bool = False) -> dict:
     """The MediaAttachment entity. Files are served to who may see their post, as on the
-    pages."""
+    pages; `granted` adds a grant to the addresses (`posts.media.grant_for`) for a post not
+    open to all, or a draft: an app loads them without the session cookie the pages send."""
     url = origin.url(reverse("posts:attachment", args=[item.pk]))
     preview = origin.url(reverse("posts:attachment_preview", args=[item.pk]))
+    if granted:
+        query = "?" + urlencode({"grant": media_files.grant_for(item.pk)})
+        url, preview = url + query, preview + query
     meta = {}
     if item.width and item.height:
         meta["original"] = {
@@ -123,8 +131,9 @@ class StatusWriter:
             }
             for tag in dict.fromkeys(post_text.extract_hashtags(post.text))
         ]
+        granted = post.visibility not in OPEN_VISIBILITY
         media = [
-            attachment(item, self.origin)
+            attachment(item, self.origin, granted=granted)
             for item in (post.attachments.all() if post.has_media else ())
         ]
         return {

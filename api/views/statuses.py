@@ -343,25 +343,25 @@ def media_create(request):
         upload=upload,
         description=request.params.text("description") or "",
     )
-    return json_response(attachment(item, Origin(request)))
+    return json_response(attachment(item, Origin(request), granted=True))
 
 
 @endpoint("GET", scope="write:media", user=True)
 def media_show(request, pk):
-    return json_response(attachment(_draft(request, pk), Origin(request)))
+    return json_response(attachment(_draft(request, pk), Origin(request), granted=True))
 
 
 @endpoint("PUT", scope="write:media", user=True)
 def media_update(request, pk):
     """Describe one's draft (`focus` and `thumbnail` are not kept: pictures are shown whole)."""
     if "description" not in request.params:
-        return json_response(attachment(_draft(request, pk), Origin(request)))
+        return json_response(attachment(_draft(request, pk), Origin(request), granted=True))
     item = services.attachment_describe(
         owner=request.user,
         attachment_id=pk,
         description=request.params.text("description") or "",
     )
-    return json_response(attachment(item, Origin(request)))
+    return json_response(attachment(item, Origin(request), granted=True))
 
 
 @endpoint("DELETE", scope="write:media", user=True)

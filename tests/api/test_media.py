@@ -2,14 +2,19 @@
 the compose form's checks and messages, described, read back and deleted while drafts; a
 person's own drafts only."""
 
+import time
+
 import pytest
+from django.core import signing
+from django.test import Client
+from django.utils import timezone
 
 from moderation import services as moderation
-from posts import services
-from posts.models import Attachment
+from posts import media, services
+from posts.models import Attachment, Post
 from tests.accounts.images import image_bytes, image_upload, png_claiming_size, upload
 from tests.api.conftest import ApiClient, assert_entity, token_for
-from tests.factories import UserFactory
+from tests.factories import FollowFactory, UserFactory
 from tests.posts import sounds
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +171,63 @@ def test_uploads_are_rate_limited_with_mastodons_headers(api, settings):
     assert response.status_code == 429
     assert response.json() == {"error": "Too many requests"}
     assert response["X-RateLimit-Limit"] == "1"
+
+
+# --- the files' addresses ---------------------------------------------------------------------
+
+
+def fetch(url: str):
+    """A file as an app loads it: no cookie, no token."""
+    return Client().get(url.replace("http://testserver", ""))
+
+
+def test_a_public_posts_pictures_load_without_a_grant(api):
+    draft = services.attachment_create(owner=api.user, upload=image_upload())
+    post = services.post_create(author=api.user, text="Public", media=[(draft.pk, "")])
+
+    data = api.get(f"/api/v1/statuses/{post.pk}").json()["media_attachments"][0]
+
+    assert "grant" not in data["url"]
+    assert fetch(data["url"]).status_code == 200
+    assert fetch(data["preview_url"]).status_code == 200
+
+
+def test_a_followers_only_posts_pictures_load_by_their_grant_while_the_post_may_be_read(api):
+    author = UserFactory()
+    FollowFactory(follower=api.user, followee=author)
+    draft = services.attachment_create(owner=author, upload=image_upload())
+    post = services.post_create(
+        author=author, text="Crew only", visibility="private", media=[(draft.pk, "")]
+    )
+
+    data = api.get(f"/api/v1/statuses/{post.pk}").json()["media_attachments"][0]
+
+    assert "?grant=" in data["url"]
+    assert fetch(data["url"]).status_code == 200
+    assert fetch(data["preview_url"]).status_code == 200
+    assert fetch(data["url"].partition("?")[0]).status_code == 404  # the grant is the key
+    other = services.attachment_create(owner=author, upload=image_upload())
+    assert fetch(data["url"].replace(f"/{draft.pk}/", f"/{other.pk}/")).status_code == 404
+    Post.objects.filter(pk=post.pk).update(removed_at=timezone.now())
+    assert fetch(data["url"]).status_code == 404
+
+
+def test_an_uploaded_drafts_preview_loads_by_its_grant_until_its_owner_is_suspended(api):
+    data = api.post("/api/v2/media", {"file": image_upload()}, form=True).json()
+
+    assert fetch(data["preview_url"]).status_code == 200
+    moderation.user_suspend(moderator=UserFactory(is_staff=True), user=api.user, reason="spam")
+    assert fetch(data["preview_url"]).status_code == 404
+
+
+def test_a_grant_expires(api):
+    draft = services.attachment_create(owner=api.user, upload=image_upload())
+
+    class LastMonth(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - media.GRANT_MAX_AGE - 60)
+
+    old = LastMonth(salt="posts.attachment.grant").sign(str(draft.pk))
+    fresh = media.grant_for(draft.pk)
+    assert fetch(f"/attachments/{draft.pk}/full?grant={old}").status_code == 404
+    assert fetch(f"/attachments/{draft.pk}/full?grant={fresh}").status_code == 200
