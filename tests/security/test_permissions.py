@@ -34,6 +34,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import avatars
+from api import oauth as api_oauth
 from conversations import services as conversation_services
 from core.tasks import queued_in_redis
 from posts import services as post_services
@@ -41,6 +42,7 @@ from posts.models import Notification
 from security import services as security_services
 from security.models import EmailChange, SignedInSession
 from tests.accounts.images import image_upload
+from tests.api.conftest import token_for
 from tests.factories import IndustryFactory, UserFactory, post_published
 
 ANONYMOUS, OTHER, SUSPENDED, MODERATOR, ADMIN = (
@@ -113,6 +115,7 @@ class Fixtures:
     email_token: str  # the link that confirms the target's new email address
     picture: object  # a picture on a post of the target's
     conversation: object  # the target's conversation with someone else
+    app: object  # an app the target authorized (holding a token of theirs)
 
 
 @dataclass
@@ -252,6 +255,12 @@ ROUTES: dict[str, Route] = {
     ),
     "accounts:me": Route(lambda f: reverse("accounts:me"), MEMBERS),
     "accounts:blocks": Route(lambda f: reverse("accounts:blocks"), MEMBERS),
+    # OAuth's consent page; without an app's request it says the request is not valid.
+    "api:authorize": Route(lambda f: reverse("api:authorize"), MEMBERS, OWN_WRITE),
+    "api:settings_apps": Route(lambda f: reverse("api:settings_apps"), MEMBERS),
+    "api:settings_app_revoke": Route(
+        lambda f: reverse("api:settings_app_revoke", args=[f.app.pk]), POST_ONLY, OWNER_ONLY
+    ),
     # GET is the block confirmation page for people without JavaScript.
     "accounts:block": Route(
         lambda f: reverse("accounts:block", args=[f.target.username]), MEMBERS, OWN_WRITE
@@ -459,7 +468,12 @@ def fixtures(db) -> Fixtures:
     conversation = conversation_services.message_start(
         sender=target, recipient=UserFactory(), text="Between the two of us"
     ).message.conversation
+    app, _secret = api_oauth.client_app_create(
+        name="Sound Desk", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes=["read"], website=""
+    )
+    token_for(target, "read", application=app)
     return Fixtures(
+        app=app,
         conversation=conversation,
         picture=picture,
         target=target,
