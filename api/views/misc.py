@@ -19,6 +19,7 @@ from conversations import selectors as conversation_selectors
 from conversations import services as conversation_services
 from core.ratelimit import client_ip, rate_limit_hit
 from follows.selectors.suggestions import suggested_people
+from moderation.forms import ReportForm
 from moderation.services import report_create
 from posts import text as post_text
 from posts.models import Hashtag, Post
@@ -157,8 +158,12 @@ def report_file(request):
     person = User.objects.visible().filter(pk=params.id("account_id") or 0).first()
     if person is None:
         raise ApiError(404, "Record not found")
-    category = _category(params)
-    comment = params.text("comment", "")
+    # The page's form checks what the person wrote (its length, no NUL characters), with the
+    # page's messages.
+    form = ReportForm({"category": _category(params), "comment": params.text("comment", "")})
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    category, comment = form.cleaned_data["category"], form.cleaned_data["comment"]
     post_ids = list(dict.fromkeys(params.ids("status_ids")))
     if len(post_ids) > MAX_REPORTED_POSTS:
         raise ValidationError(f"Report at most {MAX_REPORTED_POSTS} posts at once.")

@@ -362,7 +362,12 @@ def test_report_refusals(api, user):
     cases = [
         ({"account_id": user.pk}, 422, "You cannot report yourself."),
         ({"account_id": author.pk, "category": "rude"}, 422, None),
-        ({"account_id": author.pk, "comment": "x" * 1001}, 422, None),
+        (
+            {"account_id": author.pk, "comment": "x" * 1001},
+            422,
+            "Keep the comment to 1000 characters (it has 1001).",
+        ),
+        ({"account_id": author.pk, "comment": "a\x00b"}, 422, "Null characters are not allowed."),
         ({"account_id": author.pk, "status_ids": ["²"]}, 422, "status_ids must be a list of ids"),
         ({"account_id": "²"}, 404, "Record not found"),
         ({}, 404, "Record not found"),
