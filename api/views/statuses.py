@@ -3,9 +3,9 @@ methods/bookmarks, over posts.services (every write) and posts.selectors and the
 (every read), as the post pages use them.
 
 What the site does not have is refused with a clear 422 rather than dropped without a word:
-polls, scheduled posts, quotes, edits, bookmarks, and content warnings and sensitive media (an
-author who asked for a warning must not find their post published without one). A language is
-ignored: it hides nothing.
+polls, scheduled posts, quotes, edits, bookmarks, muted conversations, and content warnings
+and sensitive media (an author who asked for a warning must not find their post published
+without one). A language is ignored: it hides nothing.
 """
 
 import uuid
@@ -34,6 +34,7 @@ NO_SPOILERS = "Content warnings are not available on this site: post without one
 NO_SENSITIVE = "Marking media as sensitive is not available on this site."
 NO_EDITS = "Posts can't be edited: delete it and post again."
 NO_BOOKMARKS = "Bookmarks are not available on this site."
+NO_CONVERSATION_MUTES = "Muting a conversation is not available on this site: mute its people."
 NO_FILE = "Choose a file to upload."
 
 
@@ -323,6 +324,18 @@ def unbookmark(request, pk):
     return json_response(_status(request, pk))
 
 
+@endpoint("POST", scope="write:mutes", user=True)
+def mute(request, pk):
+    _cards(request.user).get(pk=pk)
+    raise ApiError(422, NO_CONVERSATION_MUTES)
+
+
+@endpoint("POST", scope="write:mutes", user=True)
+def unmute(request, pk):
+    """No conversation is ever muted: unmuting succeeds."""
+    return json_response(_status(request, pk))
+
+
 # --- media ------------------------------------------------------------------------------------
 
 
@@ -394,6 +407,8 @@ urlpatterns = [
     path("v1/statuses/<id:pk>/unpin", unpin, name="status_unpin"),
     path("v1/statuses/<id:pk>/bookmark", bookmark, name="status_bookmark"),
     path("v1/statuses/<id:pk>/unbookmark", unbookmark, name="status_unbookmark"),
+    path("v1/statuses/<id:pk>/mute", mute, name="status_mute"),
+    path("v1/statuses/<id:pk>/unmute", unmute, name="status_unmute"),
     path("v1/favourites", favourites, name="favourites"),
     path("v1/bookmarks", bookmarks, name="bookmarks"),
     path("v1/media", media_create, name="media_v1"),

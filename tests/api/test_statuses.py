@@ -566,6 +566,23 @@ def test_bookmarks_are_refused_and_none_are_listed(api):
     assert ApiClient().get("/api/v1/bookmarks").status_code == 401
 
 
+def test_muting_a_conversation_is_refused_and_unmuting_is_nothing_to_do(api):
+    post = PostFactory()
+
+    muted = api.post(status_url(post, "mute"))
+    unmuted = api.post(status_url(post, "unmute"))
+
+    assert muted.status_code == 422
+    assert muted.json() == {
+        "error": "Muting a conversation is not available on this site: mute its people."
+    }
+    assert (unmuted.status_code, unmuted.json()["muted"]) == (200, False)
+    assert (
+        ApiClient(token_for(api.user, "write:statuses")).post(status_url(post, "mute")).status_code
+        == 403
+    )
+
+
 # --- who liked, who reposted, one's favourites ------------------------------------------------
 
 
