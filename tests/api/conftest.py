@@ -111,8 +111,15 @@ class ApiClient:
             headers=self._headers(token, headers),
         )
 
-    def delete(self, path, *, token=None, headers=None):
-        return self.client.delete(path, headers=self._headers(token, headers))
+    def delete(self, path, data=None, *, token=None, headers=None):
+        if data is None:
+            return self.client.delete(path, headers=self._headers(token, headers))
+        return self.client.delete(
+            path,
+            json.dumps(data),
+            content_type="application/json",
+            headers=self._headers(token, headers),
+        )
 
 
 @pytest.fixture
