@@ -114,10 +114,16 @@ def contact_person() -> User | None:
     )
 
 
+def _site_settings() -> SiteSettings:
+    """The admin's settings, read without writing (SiteSettings.load() creates the row; a GET
+    writes nothing): the defaults until the admin saves them."""
+    return SiteSettings.objects.filter(pk=1).first() or SiteSettings()
+
+
 def registrations(origin: Origin) -> dict:
     """Sign-up as the admin set it (accounts.models.SiteSettings): open, with approval, by
     invite, or closed. Apps sign people up on the site's page (`url`)."""
-    row = SiteSettings.load()
+    row = _site_settings()
     mode = row.registration_mode
     enabled = mode in (RegistrationMode.OPEN, RegistrationMode.APPROVAL)
     message = None
@@ -263,7 +269,7 @@ def nodeinfo(version: str) -> dict:
         "software": software,
         "protocols": [],
         "services": {"inbound": [], "outbound": []},
-        "openRegistrations": SiteSettings.load().registration_mode == RegistrationMode.OPEN,
+        "openRegistrations": _site_settings().registration_mode == RegistrationMode.OPEN,
         "usage": {
             "users": {
                 "total": numbers["users"],

@@ -3,11 +3,14 @@ messages), reports, who to follow, and the lists, filters, trends and the like t
 does not have, answered empty (apps fail on a 404 where they expect a list)."""
 
 import dataclasses
+import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.urls import path
+from django.urls import Resolver404, path
+from django.urls import resolve as resolve_path
 
-from accounts.models import User
+from accounts.models import USERNAME_PATTERN, User, hidden_from
 from api.entities.accounts import Origin, account, people_by_id
 from api.entities.conversations import conversations
 from api.entities.reports import CATEGORIES, report
@@ -32,6 +35,8 @@ SEARCH_TYPES = ("accounts", "statuses", "hashtags")
 # results before it too, so offsets stop somewhere.
 MAX_OFFSET = 200
 MAX_REPORTED_POSTS = 20
+_HANDLE = re.compile(rf"@?({USERNAME_PATTERN})@([A-Za-z0-9.:\[\]-]+)\Z", re.ASCII)
+_LINK = re.compile(r"https?://", re.IGNORECASE)
 NOT_FOLLOWING_TAGS = "Following hashtags is not something this site does"
 NOT_LEAVING = "Conversations cannot be removed from the list on this site"
 
@@ -58,9 +63,17 @@ def search(request):
         return json_response(results)
     key = f"user:{viewer.pk}" if viewer.is_authenticated else f"ip:{client_ip(request)}"
     rate_limit_hit(scope="search", key=key)
+    origin = Origin(request)
+    found = _ours(request, text, resolve=params.flag("resolve"))
+    if found is not None:
+        people, posts = found
+        if "accounts" in kinds and not offset:
+            results["accounts"] = [account(person, origin) for person in people]
+        if "statuses" in kinds and not offset:
+            results["statuses"] = StatusWriter(posts, viewer, origin).statuses(posts)
+        return json_response(results)
     query = parse(text)
     limit = window(params).limit
-    origin = Origin(request)
     if "accounts" in kinds:
         found = search_selectors.matching_people(viewer=viewer, query=query, limit=offset + limit)
         people = people_by_id(person.pk for person in found.items[offset:])
@@ -74,6 +87,47 @@ def search(request):
         found = search_selectors.hashtags_starting(prefix=tag_prefix(text), limit=offset + limit)
         results["hashtags"] = [tag(hashtag, origin) for hashtag in found.items[offset:]]
     return json_response(results)
+
+
+def _ours(request, text: str, *, resolve: bool) -> tuple[list, list] | None:
+    """What an app looks up by address rather than by words: one of the site's own people as
+    `name@host` (the host this request came to), or with `resolve`, the link of a post or a
+    profile here. None when `text` is neither; the site fetches nothing from elsewhere."""
+    viewer, host = request.user, request.get_host().lower()
+    handle = _HANDLE.match(text)
+    if handle and handle.group(2).lower() == host:
+        return _person(viewer, handle.group(1)), []
+    address = urlsplit(text) if resolve and _LINK.match(text) else None
+    if address is None or address.netloc.lower() != host:
+        return None
+    try:
+        match = resolve_path(address.path if address.path.endswith("/") else address.path + "/")
+    except Resolver404:
+        return [], []
+    if match.view_name == "accounts:profile":
+        return _person(viewer, match.kwargs["username"]), []
+    if match.view_name == "posts:detail":
+        posts = (
+            Post.objects.readable_by(viewer)
+            .without_hidden_people(viewer, mutes=False)
+            .with_card_data(viewer)
+            .filter(pk=match.kwargs["pk"], author__in=User.objects.named(match.kwargs["username"]))
+        )
+        return [], list(posts)
+    return [], []
+
+
+def _person(viewer, username: str) -> list:
+    """The person named `username`, as a mention reaches them (visible, not hidden by a
+    block), with their counts."""
+    found = (
+        User.objects.visible()
+        .named(username)
+        .exclude(hidden_from(viewer, "pk", mutes=False))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return list(people_by_id([found]).values())
 
 
 def _matching_posts(params, viewer, query, limit: int) -> list[Post]:

@@ -77,7 +77,7 @@ def test_counts_are_cached_a_minute(anonymous_api):
 def test_counts_leave_out_suspended_people_and_private_posts(anonymous_api):
     author = UserFactory()
     post_published(author, "Open")
-    post_published(author, "Only followers", visibility="followers")
+    post_published(author, "Only followers", visibility="private")
     UserFactory(is_active=False)
     data = anonymous_api.get("/api/v1/instance").json()
     assert data["stats"]["user_count"] == 1
@@ -204,3 +204,11 @@ def test_nodeinfo_documents(anonymous_api, version):
 @pytest.mark.parametrize("path", ["/nodeinfo/1.0", "/nodeinfo/2.2", "/nodeinfo/2.1x"])
 def test_other_nodeinfo_versions_are_not_found(anonymous_api, path):
     assert anonymous_api.get(path).status_code == 404
+
+
+def test_reading_writes_nothing(anonymous_api):
+    SiteSettings.objects.all().delete()
+    for path in ("/api/v1/instance", "/api/v2/instance", "/nodeinfo/2.0"):
+        assert anonymous_api.get(path).status_code == 200
+    assert not SiteSettings.objects.exists()
+    assert anonymous_api.get("/api/v2/instance").json()["registrations"]["enabled"] is True

@@ -151,6 +151,42 @@ def test_search_leaves_out_blocked_people(api, user, findable):
     assert api.get("/api/v2/search", {"q": "foley", "type": "accounts"}).json()["accounts"] == []
 
 
+def test_search_resolves_the_sites_own_links_and_handles(api, user, findable):
+    post = findable.posts.filter(visibility="public").order_by("-id").first()
+    hidden = post_published(findable, "Friends only", visibility="private")
+    link = f"http://testserver/@{findable.username}/{post.pk}/"
+    data = api.get("/api/v2/search", {"q": link, "resolve": "true"}).json()
+    assert [status["id"] for status in data["statuses"]] == [str(post.pk)]
+    assert data["accounts"] == [] and data["hashtags"] == []
+    # Not without resolve (it is then a search for its words), nor a post one may not read, nor
+    # under another person's name, nor from elsewhere.
+    assert api.get("/api/v2/search", {"q": link}).json()["statuses"] == []
+    for other in [
+        f"http://testserver/@{findable.username}/{hidden.pk}/",
+        f"http://testserver/@{user.username}/{post.pk}/",
+        f"https://elsewhere.example/@{findable.username}/{post.pk}/",
+        "http://testserver/nothing/here/",
+        "http://testserver/@²/1/",
+    ]:
+        data = api.get("/api/v2/search", {"q": other, "resolve": "true"}).json()
+        assert data["statuses"] == [] and data["accounts"] == [], other
+    profile = f"http://testserver/@{findable.username.upper()}"
+    data = api.get("/api/v2/search", {"q": profile, "resolve": "true"}).json()
+    assert [person["id"] for person in data["accounts"]] == [str(findable.pk)]
+    for handle in [f"@{findable.username}@testserver", f"{findable.username}@TestServer"]:
+        data = api.get("/api/v2/search", {"q": handle, "type": "accounts"}).json()
+        assert [person["id"] for person in data["accounts"]] == [str(findable.pk)]
+    assert (
+        api.get("/api/v2/search", {"q": f"{findable.username}@elsewhere.example"}).json()[
+            "accounts"
+        ]
+        == []
+    )
+    account_services.block_create(blocker=user, blocked=findable)
+    data = api.get("/api/v2/search", {"q": profile, "resolve": "true"}).json()
+    assert data["accounts"] == []
+
+
 # --- hashtags ----------------------------------------------------------------------------
 
 
