@@ -326,7 +326,13 @@ class Post(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [
-            models.Index(fields=["author", "-id"], name="posts_author_id_desc"),
+            # Carrying removed_at and visibility, a person's post count (`people_counted`,
+            # once per author of an API page) reads the index alone, not a heap page per post.
+            models.Index(
+                fields=["author", "-id"],
+                include=["removed_at", "visibility"],
+                name="posts_author_id_desc",
+            ),
             models.Index(
                 fields=["author", "-pinned_at"],
                 condition=Q(pinned_at__isnull=False),
