@@ -108,6 +108,16 @@ def test_the_same_idempotency_key_gives_back_the_first_post(api):
     assert isinstance(Post.objects.get(author=api.user).client_token, uuid.UUID)
 
 
+def test_an_idempotency_key_longer_than_any_app_sends_is_refused(api):
+    response = api.post(
+        "/api/v1/statuses", {"status": "Hi"}, headers={"Idempotency-Key": "k" * 513}
+    )
+
+    assert response.status_code == 422
+    assert response.json() == {"error": "The Idempotency-Key header is too long."}
+    assert not Post.objects.exists()
+
+
 def test_a_reply_names_what_it_answers_and_keeps_to_its_audience(api):
     original = PostFactory(visibility=Visibility.UNLISTED)
 
