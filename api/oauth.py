@@ -16,6 +16,7 @@ beyond what its settings give is written here, small:
 """
 
 import json
+import re
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,6 +47,8 @@ DANGEROUS_SCHEMES = frozenset({"javascript", "data", "vbscript", "file", "blob",
 MAX_REDIRECT_URIS = 20
 MAX_URI_LENGTH = 2000
 MAX_NAME_LENGTH = 60
+# RFC 7636: a challenge is 43 to 128 unreserved characters (a SHA-256 in base64url is 43).
+CODE_CHALLENGE = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 
 
 # --- registering an app -------------------------------------------------------------------------
@@ -109,6 +112,8 @@ def client_app_create(
     errors = {}
     if not name:
         errors["client_name"] = ["Application name can't be blank"]
+    elif any(ord(character) < 32 or ord(character) == 127 for character in name):
+        errors["client_name"] = ["Application name may not contain control characters"]
     elif len(name) > MAX_NAME_LENGTH:
         errors["client_name"] = [
             f"Application name is too long (maximum is {MAX_NAME_LENGTH} characters)"
@@ -377,6 +382,8 @@ class AuthorizeView(_OwnCore, base.AuthorizationView):
         )
         if challenge and method != "S256":
             return _error_page(request, "The app asked for a code challenge method other than S256")
+        if challenge and not CODE_CHALLENGE.fullmatch(challenge):
+            return _error_page(request, "The app's code challenge is not valid")
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

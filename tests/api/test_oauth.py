@@ -163,6 +163,9 @@ def test_registering_refuses_unknown_scopes_blank_names_and_bad_websites():
     assert refused(client_name="x" * 61) == (
         "Application name is too long (maximum is 60 characters)"
     )
+    assert refused(client_name="Sound\x00Desk") == (
+        "Application name may not contain control characters"
+    )
     assert refused(website="javascript:alert(1)") == "Website is invalid"
     assert not Application.objects.exists()
 
@@ -313,6 +316,8 @@ def test_deny_out_of_band_is_a_page(browser):
         ({"response_type": "token"}, None),
         ({"client_id": "\x00"}, "The app's request is not valid."),
         ({"code_challenge": "abc", "code_challenge_method": "plain"}, "other than S256"),
+        ({"code_challenge": "x" * 500, "code_challenge_method": "S256"}, "is not valid"),
+        ({"code_challenge": "a b" * 20, "code_challenge_method": "S256"}, "is not valid"),
     ],
 )
 def test_a_bad_request_from_the_app_is_an_error_page(browser, params, message):
@@ -756,3 +761,12 @@ def test_a_known_api_path_with_a_slash_at_its_end_is_that_path():
     assert Client().get("/api/v1/apps/verify_credentials/").status_code == 401
     assert Client().get("/api/v1/no/such/thing/").json() == {"error": "Record not found"}
     assert Client().get("/oauth/authorize/").status_code == 302  # to log in
+
+
+def test_verify_credentials_takes_two_queries(browser, django_assert_num_queries):
+    token = signed_in_token(browser, register())["access_token"]
+    client = ApiClient(token)
+    # The token with its person, then the app with its registration.
+    with django_assert_num_queries(2):
+        response = client.get("/api/v1/apps/verify_credentials")
+    assert response.status_code == 200
