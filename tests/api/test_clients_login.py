@@ -133,3 +133,30 @@ def test_toot_logs_in_and_posts(live_server, tmp_path):
     )
     assert posted.returncode == 0, posted.stdout + posted.stderr
     assert person.posts.get().text == "Printing the stems for the final mix"
+
+
+def test_toots_console_login_is_refused_it_needs_the_password_grant(live_server, tmp_path):
+    """`toot login_cli` sends the person's password to /oauth/token (the password grant), which
+    Mastodon removed in 4.4 and we never offered: it fails, and `toot login` is the way."""
+    person = UserFactory(username="gaffer")
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toot",
+            "login_cli",
+            "--instance",
+            live_server.url,
+            "--email",
+            person.email,
+            "--password",
+            PASSWORD,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "NO_COLOR": "1"},
+        timeout=60,
+    )
+    assert refused.returncode != 0
+    assert "Login failed" in refused.stdout + refused.stderr
+    assert not AccessToken.objects.exists()
