@@ -50,21 +50,27 @@ def likes_of(*, user):
     return Like.objects.filter(user=user, post__in=readable.values("pk"))
 
 
+def post_ancestors(*, post: Post, viewer) -> list[Post]:
+    """The posts above `post` that `viewer` may read and has not hidden, oldest first, ready for
+    cards: one query, two when there are any."""
+    ancestor_ids = post_ancestor_ids(post=post)
+    if not ancestor_ids:
+        return []
+    by_id = {
+        p.pk: p
+        for p in Post.objects.readable_by(viewer)
+        .without_hidden_people(viewer, mutes=False)
+        .with_card_data(viewer)
+        .filter(pk__in=ancestor_ids)
+    }
+    return [by_id[pk] for pk in reversed(ancestor_ids) if pk in by_id]
+
+
 def post_conversation(*, post: Post, viewer) -> tuple[list[Post], list[Post]]:
     """The visible posts above `post` (oldest first) and its visible direct replies (oldest
     first, at most MAX_REPLIES), ready for cards. Three queries whatever the thread's size.
     """
-    ancestor_ids = post_ancestor_ids(post=post)
-    ancestors = []
-    if ancestor_ids:
-        by_id = {
-            p.pk: p
-            for p in Post.objects.readable_by(viewer)
-            .without_hidden_people(viewer, mutes=False)
-            .with_card_data(viewer)
-            .filter(pk__in=ancestor_ids)
-        }
-        ancestors = [by_id[pk] for pk in reversed(ancestor_ids) if pk in by_id]
+    ancestors = post_ancestors(post=post, viewer=viewer)
     replies = list(
         Post.objects.readable_by(viewer)
         .without_hidden_people(viewer, mutes=False)
@@ -73,6 +79,49 @@ def post_conversation(*, post: Post, viewer) -> tuple[list[Post], list[Post]]:
         .order_by("id")[:MAX_REPLIES]
     )
     return ancestors, replies
+
+
+MAX_DESCENDANTS = 1000
+MAX_DEPTH = 100
+
+
+def post_descendants(*, post: Post, viewer, limit: int = MAX_DESCENDANTS) -> list[Post]:
+    """Every reply below `post` to MAX_DEPTH levels (the `limit` earliest) that `viewer` may
+    read and has not hidden (as `post_conversation`'s replies), ready for cards, depth first:
+    each reply followed by the replies to it, oldest first at each level (how apps lay out a
+    thread). Two queries whatever the thread's size."""
+    table = connection.ops.quote_name(Post._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE tree(id, parent_id, depth) AS (
+            SELECT id, in_reply_to_id, 1 FROM {table} WHERE in_reply_to_id = %s
+            UNION ALL
+            SELECT p.id, p.in_reply_to_id, t.depth + 1
+            FROM {table} p JOIN tree t ON p.in_reply_to_id = t.id
+            WHERE t.depth < %s
+        )
+        SELECT id, parent_id FROM tree ORDER BY id LIMIT %s
+    """  # noqa: S608 -- the table name comes from our model, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [post.pk, MAX_DEPTH, limit])
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    by_id = {
+        found.pk: found
+        for found in Post.objects.readable_by(viewer)
+        .without_hidden_people(viewer, mutes=False)
+        .with_card_data(viewer)
+        .filter(pk__in=[pk for pk, _ in rows])
+    }
+    children: dict[int, list[int]] = {}
+    for pk, parent_id in rows:  # in id order, so each level is oldest first
+        children.setdefault(parent_id, []).append(pk)
+    ordered, stack = [], list(reversed(children.get(post.pk, [])))
+    while stack:
+        pk = stack.pop()
+        ordered.append(pk)
+        stack.extend(reversed(children.get(pk, [])))
+    return [by_id[pk] for pk in ordered if pk in by_id]
 
 
 def tag_posts(

@@ -101,12 +101,13 @@ def statuses_show(request):
 
 @endpoint("GET", scope="read:statuses")
 def status_context(request, pk):
-    """The posts above it (oldest first) and the replies to it (`post_conversation`: direct
-    replies, oldest first, as the post's page shows them)."""
+    """The posts above it (oldest first) and the replies below it at every depth (depth
+    first), as Mastodon's thread."""
     post = _cards(request.user).get(pk=pk)
     if post.repost_of_id:
         post = _cards(request.user).get(pk=post.repost_of_id)
-    ancestors, replies = selectors.post_conversation(post=post, viewer=request.user)
+    ancestors = selectors.post_ancestors(post=post, viewer=request.user)
+    replies = selectors.post_descendants(post=post, viewer=request.user)
     writer = StatusWriter([*ancestors, *replies], request.user, Origin(request))
     return json_response(
         {"ancestors": writer.statuses(ancestors), "descendants": writer.statuses(replies)}

@@ -392,6 +392,32 @@ def test_a_thread_has_its_ancestors_and_replies(api):
     assert ApiClient().get(status_url(me, "context")).status_code == 200
 
 
+def test_a_threads_replies_come_at_every_depth_each_followed_by_its_own(api):
+    root = PostFactory(author=api.user)
+
+    def reply(to, text):
+        return services.post_create(author=UserFactory(), text=text, in_reply_to=to)
+
+    first = reply(root, "First")
+    second = reply(root, "Second")
+    under_first = reply(first, "Under first")
+    deeper = reply(under_first, "Deeper")
+    crew = PostFactory(in_reply_to=first, visibility=Visibility.FOLLOWERS)  # not for me
+    PostFactory(in_reply_to=crew, text="Under a reply I may not read")
+
+    descendants = api.get(status_url(root, "context")).json()["descendants"]
+
+    assert [s["content"] for s in descendants] == [
+        "<p>First</p>",
+        "<p>Under first</p>",
+        "<p>Deeper</p>",
+        "<p>Under a reply I may not read</p>",  # read alone, as Mastodon
+        "<p>Second</p>",
+    ]
+    assert descendants[2]["in_reply_to_id"] == str(under_first.pk)
+    assert second.pk and deeper.pk
+
+
 def test_a_threads_queries_are_the_same_for_1_and_20_replies(api):
     root = PostFactory(author=api.user)
     UserFactory(username="maya")
@@ -403,8 +429,9 @@ def test_a_threads_queries_are_the_same_for_1_and_20_replies(api):
     replies(1)
     one = count_queries(lambda: api.get(status_url(root, "context")))
     replies(19)
+    services.post_create(author=UserFactory(), text="Deeper", in_reply_to=Post.objects.first())
     twenty = count_queries(lambda: api.get(status_url(root, "context")))
-    assert len(api.get(status_url(root, "context")).json()["descendants"]) == 20
+    assert len(api.get(status_url(root, "context")).json()["descendants"]) == 21
     assert one == twenty
 
 
