@@ -151,6 +151,23 @@ def test_search_leaves_out_blocked_people(api, user, findable):
     assert api.get("/api/v2/search", {"q": "foley", "type": "accounts"}).json()["accounts"] == []
 
 
+def test_search_costs_the_same_for_1_and_25(api, user, settings):
+    settings.RATE_LIMITS = {name: "100000/1m" for name in settings.RATE_LIMITS}
+    author = UserFactory(username="boomop", display_name="Boom operator")
+    post_services.post_create(author=author, text="Boom #boomop at dawn")
+
+    def search():
+        return api.get("/api/v2/search", {"q": "boomop", "limit": 40})
+
+    few = _queries(search)
+    for n in range(24):
+        post_services.post_create(author=author, text=f"Boomop #boomop{n} take {n}")
+        UserFactory(username=f"boomop{n}")
+    data = search().json()
+    assert (len(data["statuses"]), len(data["accounts"]), len(data["hashtags"])) == (25, 25, 25)
+    assert _queries(search) == few
+
+
 def test_search_resolves_the_sites_own_links_and_handles(api, user, findable):
     post = findable.posts.filter(visibility="public").order_by("-id").first()
     hidden = post_published(findable, "Friends only", visibility="private")
