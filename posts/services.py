@@ -420,12 +420,20 @@ def _mentioned_users(names: list[str]) -> list:
 
 
 @transaction.atomic
-def post_delete(*, post: Post, user) -> None:
-    """Delete `post` for good; only its author may (moderators remove posts in the admin)."""
+def post_delete(*, post: Post, user, media_kept: bool = False) -> None:
+    """Delete `post` for good; only its author may (moderators remove posts in the admin).
+
+    With `media_kept`, its pictures or sound become its author's drafts again, for a post
+    written anew with them ("delete and redraft" in apps), gone with the other drafts a day
+    later (`drafts_clean`); otherwise they go with it."""
     if post.author_id != user.pk:
         raise PermissionDenied("Only the author can delete a post.")
     replied_to_lock(post)
-    files_delete_on_commit(attachment_files(post=post))
+    if media_kept:
+        # created_at restarts the day a draft is kept.
+        Attachment.objects.filter(post=post).update(post=None, created_at=timezone.now())
+    else:
+        files_delete_on_commit(attachment_files(post=post))
     post.delete()
     replied_to_recount(post)  # not a -1: the reply may have been removed, hence not counted
     if post.repost_of_id:

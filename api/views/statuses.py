@@ -256,11 +256,19 @@ def status_edit(request, pk):
 @endpoint("DELETE", scope="write:statuses", user=True)
 def status_delete(request, pk):
     """Delete one's own post; the answer is its Status with its source `text`, so an app can
-    offer to write it again ("delete and redraft")."""
+    offer to write it again ("delete and redraft"). Its media stay a day as drafts, to be
+    posted again by their ids, unless `delete_media` is true, as Mastodon."""
     post = _cards(request.user).get(pk=pk, author=request.user, repost_of__isnull=True)
     entity = _statuses(request, [post])[0]
     entity["text"] = post.text
-    services.post_delete(post=post, user=request.user)
+    kept = not request.params.flag("delete_media")
+    if kept:
+        # Drafts are loaded by their grant: the post's open addresses end with it.
+        origin = Origin(request)
+        entity["media_attachments"] = [
+            attachment(item, origin, granted=True) for item in post.attachments.all()
+        ]
+    services.post_delete(post=post, user=request.user, media_kept=kept)
     return json_response(entity)
 
 

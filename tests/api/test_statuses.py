@@ -7,6 +7,7 @@ import re
 import uuid
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -481,6 +482,36 @@ def test_deleting_answers_the_status_with_its_text_for_a_redraft(api):
     assert response.json()["text"] == "Take two #mix"
     assert not Post.objects.filter(pk=post.pk).exists()
     assert api.delete(status_url(post)).status_code == 404
+
+
+def test_delete_and_redraft_posts_the_same_pictures_again(api):
+    picture = services.attachment_create(owner=api.user, upload=image_upload())
+    post = services.post_create(author=api.user, text="Take one", media=[(picture.pk, "Desk")])
+
+    deleted = api.delete(status_url(post)).json()
+    media = deleted["media_attachments"]
+    redraft = api.post(
+        "/api/v1/statuses", {"status": deleted["text"], "media_ids": [m["id"] for m in media]}
+    )
+
+    assert [m["id"] for m in media] == [str(picture.pk)]
+    assert "?grant=" in media[0]["preview_url"]  # a draft again: loaded by its grant
+    assert redraft.status_code == 200, redraft.content
+    assert [(m["id"], m["description"]) for m in redraft.json()["media_attachments"]] == [
+        (str(picture.pk), "Desk")
+    ]
+
+
+def test_delete_media_deletes_the_pictures_with_the_post(api, django_capture_on_commit_callbacks):
+    picture = services.attachment_create(owner=api.user, upload=image_upload())
+    post = services.post_create(author=api.user, text="Gone", media=[(picture.pk, "")])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.delete(status_url(post) + "?delete_media=true")
+
+    assert response.status_code == 200
+    assert not Attachment.objects.filter(pk=picture.pk).exists()
+    assert not default_storage.exists(picture.file)
 
 
 def test_someone_elses_post_cannot_be_deleted(api):

@@ -2,6 +2,8 @@
 (posts.services.attachment_describe): the reads and the write the client API's lists and
 media use."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -73,3 +75,17 @@ def test_a_description_with_control_characters_is_refused_when_posting():
     assert refused.value.message_dict == {
         "media": ["Remove the invisible control characters from the description."]
     }
+
+
+def test_a_deleted_posts_media_can_stay_as_drafts_for_a_redraft():
+    owner = UserFactory()
+    draft = services.attachment_create(owner=owner, upload=image_upload())
+    post = services.post_create(author=owner, text="Take one", media=[(draft.pk, "Desk")])
+    Attachment.objects.filter(pk=draft.pk).update(created_at=timezone.now() - timedelta(days=3))
+
+    services.post_delete(post=post, user=owner, media_kept=True)
+
+    kept = Attachment.objects.get(pk=draft.pk)
+    assert kept.post_id is None
+    assert kept.created_at > timezone.now() - timedelta(minutes=1)  # a day from now on
+    assert kept.description == "Desk"
