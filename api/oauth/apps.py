@@ -77,7 +77,8 @@ def authorization_server(request):
             "revocation_endpoint": url("api:revoke"),
             "scopes_supported": list(SCOPES),
             "response_types_supported": ["code"],
-            "response_modes_supported": ["query", "fragment"],
+            # The code comes back in the query string (the consent form keeps no response_mode).
+            "response_modes_supported": ["query"],
             "grant_types_supported": ["authorization_code", "client_credentials", "refresh_token"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "code_challenge_methods_supported": ["S256"],

@@ -668,7 +668,7 @@ def test_the_authorization_server_metadata():
         "client_secret_basic",
         "client_secret_post",
     }
-    assert "query" in data["response_modes_supported"]
+    assert data["response_modes_supported"] == ["query"]
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
