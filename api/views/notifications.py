@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import path
 
 from api.entities.accounts import Origin
-from api.entities.notifications import kinds_of, notifications
+from api.entities.notifications import grouped, kinds_of, notifications
 from api.http import ApiError, endpoint, iso, json_response
 from api.models import Marker
 from api.paging import paged, window, window_rows
@@ -46,6 +46,62 @@ def notification_list(request):
     data = notifications(rows, request.user, Origin(request))
     first, last = (rows[0].pk, rows[-1].pk) if rows else (None, None)
     return paged(json_response(data), request, first, last)
+
+
+@endpoint("GET", scope="read:notifications", user=True)
+def notification_groups(request):
+    """Mastodon 4.3's grouped notifications, which apps that see version 4.3 ask for: no two
+    notifications are grouped here, so each is a group of one."""
+    page = window(request.params, default=DEFAULT_LIMIT, maximum=MAX_LIMIT)
+    rows = window_rows(_filtered(request), page)
+    data = grouped(rows, request.user, Origin(request))
+    first, last = (rows[0].pk, rows[-1].pk) if rows else (None, None)
+    return paged(json_response(data), request, first, last)
+
+
+def _grouped_id(group_key: str) -> int:
+    number = parse_id(group_key.removeprefix("ungrouped-"))
+    if not group_key.startswith("ungrouped-") or number is None:
+        raise ApiError(404, "Record not found")
+    return number
+
+
+@endpoint("GET", scope="read:notifications", user=True)
+def notification_group(request, group_key):
+    row = notifications_visible(user=request.user).get(pk=_grouped_id(group_key))
+    return json_response(grouped([row], request.user, Origin(request)))
+
+
+@endpoint("POST", scope="write:notifications", user=True)
+def notification_group_dismiss(request, group_key):
+    services.notification_dismiss(user=request.user, notification_id=_grouped_id(group_key))
+    return json_response({})
+
+
+@endpoint("GET", scope="read:notifications", user=True)
+def notification_group_accounts(request, group_key):
+    row = notifications_visible(user=request.user).get(pk=_grouped_id(group_key))
+    return json_response(grouped([row], request.user, Origin(request))["accounts"])
+
+
+@endpoint("GET", scope="read:notifications", user=True)
+def notification_policy(request):
+    """Nothing is held back for review here: every kind is accepted."""
+    return json_response(
+        {
+            "for_not_following": "accept",
+            "for_not_followers": "accept",
+            "for_new_accounts": "accept",
+            "for_private_mentions": "accept",
+            "for_limited_accounts": "accept",
+            "summary": {"pending_requests_count": 0, "pending_notifications_count": 0},
+        }
+    )
+
+
+@endpoint("GET", scope="read:notifications", user=True)
+def notification_requests(request):
+    return json_response([])
 
 
 @endpoint("GET", scope="read:notifications", user=True)
@@ -136,5 +192,24 @@ urlpatterns = [
     path("v1/notifications/unread_count", unread_count, name="notifications_unread_count"),
     path("v1/notifications/<id:pk>", notification_detail, name="notification"),
     path("v1/notifications/<id:pk>/dismiss", notification_dismiss, name="notification_dismiss"),
+    path("v1/notifications/requests", notification_requests, name="notification_requests"),
+    path("v2/notifications", notification_groups, name="notification_groups"),
+    path("v2/notifications/policy", notification_policy, name="notification_policy"),
+    path(
+        "v2/notifications/unread_count",
+        unread_count,
+        name="notification_groups_unread_count",
+    ),
+    path("v2/notifications/<str:group_key>", notification_group, name="notification_group"),
+    path(
+        "v2/notifications/<str:group_key>/dismiss",
+        notification_group_dismiss,
+        name="notification_group_dismiss",
+    ),
+    path(
+        "v2/notifications/<str:group_key>/accounts",
+        notification_group_accounts,
+        name="notification_group_accounts",
+    ),
     path("v1/markers", markers, name="markers"),
 ]

@@ -255,6 +255,10 @@ def test_unread_count_counts_after_the_marker(api, user):
         ("post", "/api/v1/notifications/1/dismiss"),
         ("post", "/api/v1/notifications/clear"),
         ("get", "/api/v1/notifications/unread_count"),
+        ("get", "/api/v2/notifications"),
+        ("get", "/api/v2/notifications/ungrouped-1"),
+        ("post", "/api/v2/notifications/ungrouped-1/dismiss"),
+        ("get", "/api/v2/notifications/policy"),
         ("get", "/api/v1/markers"),
         ("post", "/api/v1/markers"),
     ],
@@ -346,3 +350,81 @@ def test_marker_service_counts_versions(user):
     second = marker_save(user=user, timeline="home", last_read_id=4)
     assert (first.version, second.version, second.last_read_id) == (1, 2, 4)
     assert Marker.objects.count() == 1
+
+
+# --- grouped notifications (Mastodon 4.3), each a group of one ------------------------------
+
+
+def test_grouped_notifications(api, user, every_kind):
+    mine, fan, asker = every_kind
+    response = api.get("/api/v2/notifications")
+    assert response.status_code == 200
+    data = response.json()
+    assert_entity(data, "GroupedNotificationsResults")
+    groups = data["notification_groups"]
+    assert [group["type"] for group in groups] == [
+        "follow_request",
+        "follow",
+        "reblog",
+        "favourite",
+        "mention",
+        "mention",
+    ]
+    assert all(group["notifications_count"] == 1 for group in groups)
+    assert sorted(person["username"] for person in data["accounts"]) == ["asker", "fan"]
+    status_ids = {status["id"] for status in data["statuses"]}
+    assert {group["status_id"] for group in groups if "status_id" in group} == status_ids
+    assert str(mine.pk) in status_ids
+    assert groups[0]["sample_account_ids"] == [str(asker.pk)]
+    key = groups[3]["group_key"]
+    assert key == f"ungrouped-{groups[3]['most_recent_notification_id']}"
+    one = api.get(f"/api/v2/notifications/{key}").json()
+    assert_entity(one, "GroupedNotificationsResults")
+    assert [group["group_key"] for group in one["notification_groups"]] == [key]
+    accounts = api.get(f"/api/v2/notifications/{key}/accounts").json()
+    assert [person["username"] for person in accounts] == ["fan"]
+    assert api.post(f"/api/v2/notifications/{key}/dismiss").json() == {}
+    assert len(api.get("/api/v2/notifications").json()["notification_groups"]) == 5
+    filtered = api.get("/api/v2/notifications", {"types[]": "mention"}).json()
+    assert [group["type"] for group in filtered["notification_groups"]] == ["mention"] * 2
+
+
+def test_grouped_notifications_page_and_cost_the_same(api, user):
+    expected = [str(row.pk) for row in _likes(user, 25)]
+    response = api.get("/api/v2/notifications", {"limit": 20})
+    ids = [group["most_recent_notification_id"] for group in response.json()["notification_groups"]]
+    assert ids == expected[:20]
+    rest = api.get(_next_link(response)).json()["notification_groups"]
+    assert [group["most_recent_notification_id"] for group in rest] == expected[20:]
+
+    def count(limit):
+        with CaptureQueriesContext(connection) as captured:
+            api.get("/api/v2/notifications", {"limit": limit})
+        return len(captured.captured_queries)
+
+    assert count(1) == count(25)
+
+
+@pytest.mark.parametrize("key", ["1", "grouped-1", "ungrouped-", "ungrouped-²", "ungrouped-x"])
+def test_unknown_groups_are_not_found(api, key):
+    assert api.get(f"/api/v2/notifications/{key}").status_code == 404
+    assert api.post(f"/api/v2/notifications/{key}/dismiss").status_code == 404
+
+
+def test_someone_elses_group_is_not_found(api):
+    other = UserFactory()
+    post_services.like_create(user=UserFactory(), post=post_published(other, "Theirs"))
+    key = f"ungrouped-{Notification.objects.get(recipient=other).pk}"
+    assert api.get(f"/api/v2/notifications/{key}").status_code == 404
+    assert api.post(f"/api/v2/notifications/{key}/dismiss").status_code == 404
+    assert Notification.objects.filter(recipient=other).exists()
+
+
+def test_policy_requests_and_v2_unread_count(api, user):
+    _likes(user, 2)
+    policy = api.get("/api/v2/notifications/policy").json()
+    assert policy["for_not_following"] == "accept"
+    assert policy["summary"] == {"pending_requests_count": 0, "pending_notifications_count": 0}
+    assert api.get("/api/v1/notifications/requests").json() == []
+    assert api.get("/api/v2/notifications/unread_count").json() == {"count": 2}
+    assert ApiClient().get("/api/v2/notifications").status_code == 401
