@@ -359,6 +359,10 @@ LOGGING = {
 }
 
 SITE_NAME = os.environ.get("SITE_NAME", "microblog")
+# What the instance documents (/api/v2/instance, NodeInfo) tell apps about the site.
+SITE_DESCRIPTION = os.environ.get("SITE_DESCRIPTION", "")
+SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "")
+SOURCE_URL = os.environ.get("SOURCE_URL", "")
 
 # Rate limits, "<count>/<period>" with s, m, h or d; each overridable as RATE_LIMIT_<NAME>.
 # Defaults as Mastodon's: 300 posts per 3 hours, 25 logins per 5 minutes, 400 follows a day.

@@ -70,7 +70,7 @@ def software_version() -> str:
 
 def _source_url(origin: Origin) -> str:
     """Where the code is (SOURCE_URL), else the site itself: Mastodon asks for a URL."""
-    return getattr(settings, "SOURCE_URL", "") or origin.url("/")
+    return settings.SOURCE_URL or origin.url("/")
 
 
 def version_string() -> str:
@@ -96,11 +96,11 @@ def counts() -> dict:
 
 
 def description() -> str:
-    return getattr(settings, "SITE_DESCRIPTION", "") or str(_project().get("description", ""))
+    return settings.SITE_DESCRIPTION or str(_project().get("description", ""))
 
 
 def _contact_email() -> str:
-    return getattr(settings, "SITE_CONTACT_EMAIL", "")
+    return settings.SITE_CONTACT_EMAIL
 
 
 def contact_person() -> User | None:
@@ -262,7 +262,7 @@ def nodeinfo(version: str) -> dict:
     """NodeInfo `version` ("2.0" or "2.1"). No protocols: the site does not federate yet."""
     numbers = counts()
     software = {"name": SOFTWARE, "version": software_version()}
-    if version == "2.1" and getattr(settings, "SOURCE_URL", ""):
+    if version == "2.1" and settings.SOURCE_URL:
         software["repository"] = settings.SOURCE_URL
     return {
         "version": version,
