@@ -163,6 +163,12 @@ def main() -> int:
     parser.add_argument(
         "--database", default="microblog_bench", help="PostgreSQL database to create and use"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="only the endpoints whose name has this in it (repeatable), with ceiling and floor",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.users, args.posts, args.seconds, args.repeats = 300, 5_000, 2, 1
@@ -188,6 +194,12 @@ def main() -> int:
         "RATE_LIMIT_SEARCH": "100000000/1s",
     }
     scenario = prepare(env=env, args=args)
+    if args.only:
+        scenario.endpoints = [
+            endpoint
+            for endpoint in scenario.endpoints
+            if any(part in endpoint.name for part in args.only)
+        ]
     headers = scenario.headers
     ceiling = Endpoint("ceiling: HttpResponse('ok'), no middleware", "/")
     # session and user: the two queries every signed-in request makes before its own
