@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.models import Visibility
+from api import oauth as api_oauth
 from follows.services import follow_create
 from posts import services as post_services
 from posts.models import Post
@@ -107,6 +108,13 @@ def world(db):
             EmailChange.objects.create(user=author, email="ana@studio.example")
         ),
         "conversation": posts[Visibility.DIRECT].message.conversation,
+        # The settings page of authorized apps is about its person, not about posts.
+        "app": api_oauth.client_app_create(
+            name="Sound Desk",
+            redirect_uris=["urn:ietf:wg:oauth:2.0:oob"],
+            scopes=["read"],
+            website="",
+        )[0],
     }
     fixtures = {
         visibility: Fixtures(post=posts[visibility], picture=pictures[visibility], **shared)
