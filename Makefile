@@ -10,12 +10,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM_PATH ?= $(firstword $(wildcard /usr/bin/chromium) $(shell command -v chromium 2>/dev/null))
 PYTEST_BROWSER_OPTS := --screenshot only-on-failure --output test-results/playwright
+# The suite runs in this many processes (pytest-xdist), each with its own test database;
+# PYTEST_WORKERS=0 runs it in one process (for --pdb, or to read one test's output in order).
+PYTEST_WORKERS ?= 2
 
 .PHONY: help install run serve test test-fast lint format demo lock clean
 
 help:
 	@echo "make run     install, migrate, load demo data if the database is empty, serve on http://127.0.0.1:8000 with a task worker"
 	@echo "make test    the whole suite (SQLite; PostgreSQL when DATABASE_URL is set; browser tests when Chromium is present)"
+	@echo "             in PYTEST_WORKERS processes (default 2; 0 runs it in one)"
 	@echo "make lint    ruff check, ruff format --check, hadolint"
 	@echo "make serve   gunicorn, as production runs it (settings from the environment)"
 
@@ -44,9 +48,9 @@ serve: install
 
 test: install
 ifneq ($(CHROMIUM_PATH),)
-	CHROMIUM_PATH=$(CHROMIUM_PATH) $(BIN)/pytest $(PYTEST_BROWSER_OPTS) $(ARGS)
+	CHROMIUM_PATH=$(CHROMIUM_PATH) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_BROWSER_OPTS) $(ARGS)
 else
-	$(BIN)/pytest -m "not e2e" $(ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not e2e" $(ARGS)
 	@echo
 	@echo "*** Browser tests were NOT run: Chromium was not found at /usr/bin/chromium or CHROMIUM_PATH."
 	@echo "*** Install it with 'sudo apt-get install -y chromium' (Debian/Ubuntu) and run 'make test' again."
