@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pytest_django.plugin import pytest_collection_modifyitems as django_test_order
 
 from tests.factories import UserFactory
 
@@ -11,6 +12,17 @@ def pytest_configure(config):
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # A transactional test (the browser tests, a live server) empties the database when it ends,
+    # taking what the migrations wrote (the Moderators group, industries, roles): it must run
+    # after every test that reads those, in each xdist worker as in one process. pytest-django
+    # orders them so, but pytest then groups the tests that share a session-scoped parameter
+    # (Playwright's browser_name, brought in by any fixture named `browser`) and can put browser
+    # tests in the middle; sort again, stably, once everything else has reordered.
+    django_test_order(items)
 
 
 @pytest.fixture(autouse=True)

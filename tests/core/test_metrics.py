@@ -107,7 +107,9 @@ def free_port() -> int:
 
 
 def fetch(port: int, path: str) -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:  # noqa: S310
+    # A generous timeout: a worker's first request loads Django, slow on a busy machine (the
+    # suite runs in parallel beside the browser tests).
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:  # noqa: S310
         return response.read().decode()
 
 
@@ -138,16 +140,18 @@ def test_under_gunicorn_every_workers_requests_are_added_up(tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
+            # Up when the scrape answers; not a health check, which is what is counted (one that
+            # timed out and was sent again would have been counted twice).
             try:
-                fetch(port, "/healthz")
+                fetch(port, "/metrics")
                 break
             except OSError:
-                if time.monotonic() > deadline:
+                if server.poll() is not None or time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        for _ in range(40):
+        for _ in range(41):
             fetch(port, "/healthz")
         counts = [requests_counted(samples(fetch(port, "/metrics")), "/healthz") for _ in range(4)]
     finally:
