@@ -4,7 +4,7 @@ accounts imports neither posts nor follows (they depend on accounts); it reaches
 through the reverse relations they declare on User: `posts`, `following` and `followers`.
 """
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Block, Mute, User, viewer_has
@@ -12,34 +12,15 @@ from core.paging import PAGE_SIZE, Page, keyset_page
 
 
 def _posts_count() -> Coalesce:
-    """How many of a person's posts are not removed: a subquery per person, no join."""
-    reverse = User._meta.get_field("posts")
-    rows = (
-        reverse.related_model._default_manager.filter(
-            **{reverse.field.name: OuterRef("pk"), "removed_at__isnull": True}
-        )
-        .without_messages()
-        .order_by()
-        .values(reverse.field.name)
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    """How many posts a person's profile counts: stored beside them by posts (its AuthorStats,
+    reached through the reverse relation `post_stats`); none without a row."""
+    return Coalesce(F("post_stats__posts_count"), Value(0))
 
 
-def _last_post_at() -> Subquery:
-    """When a person last posted (not counting removed posts or messages): their newest post
-    by the (author, -id) index."""
-    reverse = User._meta.get_field("posts")
-    rows = (
-        reverse.related_model._default_manager.filter(
-            **{reverse.field.name: OuterRef("pk"), "removed_at__isnull": True}
-        )
-        .without_messages()
-        .order_by("-id")
-        .values("created_at")[:1]
-    )
-    return Subquery(rows)
+def _last_post_at() -> F:
+    """When a person last posted (not counting removed posts or messages), stored with the
+    count."""
+    return F("post_stats__last_post_at")
 
 
 def people_counted() -> QuerySet[User]:

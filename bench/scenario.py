@@ -166,10 +166,12 @@ def _forget_earlier_runs() -> None:
     from accounts.models import User
     from follows.services import timeline_rebuild
     from posts.models import Post
+    from posts.services import author_stats_refresh
 
     person = User.objects.get(username="bench1000")
     written = Q(text__startswith="bench post") | Q(text__startswith="counting queries")
     Post.objects.filter(written, author=person).delete()
+    author_stats_refresh(author_ids=[person.pk])
     timeline_rebuild(owner=person)
 
 

@@ -17,7 +17,7 @@ from accounts.signals import user_visibility_changed
 from core.ratelimit import counted, per_person
 from moderation.models import AuditLogEntry, Report, post_snapshot
 from posts.models import Post
-from posts.services import replied_to_lock, replied_to_recount
+from posts.services import author_stats_refresh, replied_to_lock, replied_to_recount
 
 COMMENT_MAX_LENGTH = 1000
 REASON_REQUIRED = "Give a reason; it goes into the audit log."
@@ -126,6 +126,7 @@ def post_remove(*, moderator: User, post: Post, reason: str, report: Report | No
         raise ValidationError("This post is already removed.", code="already_removed")
     post.removed_at = now
     replied_to_recount(post)
+    author_stats_refresh(author_ids=[post.author_id])
     about_it = Q(post=post)
     if report is not None:
         about_it |= Q(pk=report.pk)
@@ -153,6 +154,7 @@ def post_restore(*, moderator: User, post: Post, reason: str) -> Post:
         raise ValidationError("This post is not removed.", code="not_removed")
     post.removed_at = None
     replied_to_recount(post)
+    author_stats_refresh(author_ids=[post.author_id])
     _audit(
         moderator=moderator,
         action=AuditLogEntry.Action.POST_RESTORED,

@@ -10,10 +10,17 @@ from posts import services
 
 @receiver(user_deleting, dispatch_uid="posts.counts_user_delete")
 def user_deleting_recount(sender, *, user, **kwargs):
-    """The counts an account is in (its likes, reposts, replies) are recounted once it and all
-    that cascades from it are gone: the ids are read now, the recount is returned for after."""
+    """The counts an account is in (its likes, reposts, replies, and the post counts of people
+    whose reposts of its posts go with them) are recounted once it and all that cascades from
+    it are gone: the ids are read now, the recount is returned for after."""
     ids = services.posts_counting(user=user)
-    return lambda: services.counts_refresh_ids(ids)
+    reposters = services.reposters_of(author=user) - {user.pk}
+
+    def recount():
+        services.counts_refresh_ids(ids)
+        services.author_stats_refresh(author_ids=reposters)
+
+    return recount
 
 
 @receiver(user_deleting, dispatch_uid="posts.files_user_delete")

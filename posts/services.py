@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from core.db import get_or_create
 from core.ratelimit import counted, per_person
 from posts import media as media_files
 from posts import text as post_text
-from posts.models import Attachment, Hashtag, Like, Notification, Post
+from posts.models import Attachment, AuthorStats, Hashtag, Like, Notification, Post
 from posts.signals import post_created
 
 User = get_user_model()
@@ -92,6 +92,62 @@ def replies_recount(*, author) -> None:
     or shown again (a suspension, a deactivation, or their end)."""
     replied_to = Post.objects.filter(author=author, in_reply_to__isnull=False)
     Post.objects.filter(pk__in=replied_to.values("in_reply_to_id")).counts_refresh()
+
+
+def author_stats_add(post: Post) -> None:
+    """Count `post` (just written: a post or a repost) on its author's profile, in the
+    transaction that wrote it. Messages are not counted. A person's first post makes their row
+    by a recount."""
+    if post.visibility == Visibility.DIRECT:
+        return
+    added = AuthorStats.objects.filter(author_id=post.author_id).update(
+        posts_count=F("posts_count") + 1, last_post_at=post.created_at
+    )
+    if not added:
+        author_stats_refresh(author_ids=[post.author_id])
+
+
+def author_stats_refresh(*, author_ids) -> None:
+    """Recount these people's posts from their rows (`Post.objects.profile_counted()`): after a
+    post is deleted, removed or restored, a repost undone, or rows written around the services.
+
+    Each person's row is made when missing and locked (in id order, FOR UPDATE) before counting:
+    an `author_stats_add` not yet committed holds it, so the count waits for it and includes its
+    post; one that comes after the lock waits, then adds its one to the recount. Counting
+    without the lock would miss a post committed meanwhile and overwrite its one."""
+    ids = sorted({pk for pk in author_ids if pk is not None})
+    for start in range(0, len(ids), 500):
+        _author_stats_recount(ids[start : start + 500])
+
+
+@transaction.atomic
+def _author_stats_recount(ids: list[int]) -> None:
+    AuthorStats.objects.bulk_create(
+        [AuthorStats(author_id=pk) for pk in ids], ignore_conflicts=True
+    )
+    rows = AuthorStats.objects.filter(author_id__in=ids)
+    if connection.features.has_select_for_update:  # SQLite: one writer at a time already
+        list(rows.order_by("pk").select_for_update().values_list("pk", flat=True))
+    counted = Post.objects.profile_counted().filter(author_id__in=ids).order_by()
+    by_author = counted.values("author_id")
+    counts = dict(by_author.annotate(n=Count("pk")).values_list("author_id", "n"))
+    # The newest by id (index-only), then its time: MAX(created_at) would read every post.
+    newest = Post.objects.filter(pk__in=by_author.annotate(last=Max("pk")).values("last"))
+    times = dict(newest.values_list("author_id", "created_at"))
+    AuthorStats.objects.bulk_update(
+        [
+            AuthorStats(author_id=pk, posts_count=counts.get(pk, 0), last_post_at=times.get(pk))
+            for pk in ids
+        ],
+        ["posts_count", "last_post_at"],
+    )
+
+
+def reposters_of(**filters) -> set[int]:
+    """Ids of the people who reposted the posts matching `filters` (their reposts go with
+    those posts, so their counts change)."""
+    posts = Post.objects.filter(**filters).values("pk")
+    return set(Post.objects.filter(repost_of__in=posts).values_list("author_id", flat=True))
 
 
 def _check_can_write(user) -> None:
@@ -215,6 +271,11 @@ def post_create(
     try:
         with transaction.atomic():
             post.save()
+            if in_reply_to is not None and post.is_open:
+                # The stored count is what everyone is shown: replies open to all only.
+                count_add(in_reply_to.pk, "reply_count", 1)
+            # After the replied-to post: every writer locks a post before its author's stats.
+            author_stats_add(post)
             for draft in drafts:
                 draft.post = post
             Attachment.objects.bulk_update(drafts, ["post", "position", "description"])
@@ -225,9 +286,6 @@ def post_create(
             raise
         return existing
 
-    if in_reply_to is not None and post.is_open:
-        # The stored count is what everyone is shown: replies open to all only.
-        count_add(in_reply_to.pk, "reply_count", 1)
     if readers:
         post.mentions.add(*readers)
     # A message's tags are not stored: tag pages list public posts only, and the admin's list of
@@ -434,8 +492,10 @@ def post_delete(*, post: Post, user, media_kept: bool = False) -> None:
         Attachment.objects.filter(post=post).update(post=None, created_at=timezone.now())
     else:
         files_delete_on_commit(attachment_files(post=post))
+    reposters = reposters_of(pk=post.pk)
     post.delete()
     replied_to_recount(post)  # not a -1: the reply may have been removed, hence not counted
+    author_stats_refresh(author_ids=[post.author_id, *reposters])
     if post.repost_of_id:
         count_add(post.repost_of_id, "repost_count", -1)
 
@@ -458,15 +518,18 @@ def _mark_original(*, user, post: Post, model, fields, count_field: str, kind: s
     return row, created
 
 
-def _unmark_original(*, user, post: Post, rows, count_field: str, kind: str) -> None:
+def _unmark_original(*, user, post: Post, rows, count_field: str, kind: str) -> bool:
     """What unliking and undoing a repost share: `rows(original_id)` go, the original's
-    `count_field` goes down if one did, and the unread notification it caused is withdrawn."""
+    `count_field` goes down if one did, and the unread notification it caused is withdrawn.
+    Returns whether a row went."""
     target_id = post.repost_of_id or post.pk
     marks = rows(target_id)
     _, deleted = marks.delete()
-    if deleted.get(marks.model._meta.label):
+    gone = bool(deleted.get(marks.model._meta.label))
+    if gone:
         count_add(target_id, count_field, -1)
     _notification_withdraw(actor=user, kind=kind, post_id=target_id)
+    return gone
 
 
 @counted("like", per_person("user"))
@@ -513,6 +576,7 @@ def repost_create(*, user, post: Post) -> Post:
         kind=Notification.Kind.REPOST,
     )
     if created:
+        author_stats_add(repost)
         post_created.send(sender=Post, post=repost)
     return repost
 
@@ -521,13 +585,15 @@ def repost_create(*, user, post: Post) -> Post:
 @transaction.atomic
 def repost_delete(*, user, post: Post) -> None:
     """Undo a repost: its Post goes (and with it its place in timelines)."""
-    _unmark_original(
+    gone = _unmark_original(
         user=user,
         post=post,
         rows=lambda original_id: Post.objects.filter(author=user, repost_of_id=original_id),
         count_field="repost_count",
         kind=Notification.Kind.REPOST,
     )
+    if gone:
+        author_stats_refresh(author_ids=[user.pk])
 
 
 def notification_create(*, recipient, actor, kind: str, post: Post | None = None):

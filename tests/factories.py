@@ -3,6 +3,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Industry, Invite, User
 from posts.models import Like, Post
+from posts.services import author_stats_refresh
 
 PASSWORD = "correct horse battery staple"
 
@@ -28,12 +29,20 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
+def _author_counted(post, create, extracted, **kwargs):
+    """The author's stored post count follows, as post_create would keep it."""
+    if create:
+        author_stats_refresh(author_ids=[post.author_id])
+
+
 class PostFactory(DjangoModelFactory):
     class Meta:
         model = Post
+        skip_postgeneration_save = True  # the hook writes the author's count, not the post
 
     author = factory.SubFactory(UserFactory)
     text = factory.Sequence(lambda n: f"Working on mix number {n}")
+    author_counted = factory.PostGeneration(_author_counted)
 
 
 class LikeFactory(DjangoModelFactory):
@@ -66,6 +75,8 @@ class RepostFactory(DjangoModelFactory):
     def counted(repost, create, extracted, **kwargs):
         if create:
             Post.objects.filter(pk=repost.repost_of_id).counts_refresh()
+
+    author_counted = factory.PostGeneration(_author_counted)
 
 
 class FollowFactory(DjangoModelFactory):

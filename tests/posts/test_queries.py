@@ -36,7 +36,7 @@ def busy_post(*, text, viewer, in_reply_to=None, mention=None):
 PERMALINK_QUERIES = 7  # + the post, the ancestor ids (recursive), the ancestors, the replies
 TAG_QUERIES = 4  # + one page of posts with all card data
 NOTIFICATION_QUERIES = 5  # + one page of notifications, marking them read
-POST_QUERIES = 23  # a reply with mentions and hashtags: see the test below
+POST_QUERIES = 24  # a reply with mentions and hashtags: see the test below
 
 
 @pytest.mark.parametrize("replies", [1, 25])
@@ -172,8 +172,8 @@ def test_posting_costs_the_same_queries_whatever_the_mentions_and_hashtags(
     services.post_create(author=me, text="warm up #mics")  # the hashtag exists already
 
     # session, user; the rate limit (one upsert); the replied-to post, blocks
-    # between the two, the people mentioned; the post, the reply count, mentions, hashtags and
-    # their links; the notifications' block check and insert; the author's timeline row, its
+    # between the two, the people mentioned; the post, the reply count, the author's post
+    # count, mentions, hashtags and their links; the notifications' block check and insert; the author's timeline row, its
     # trim and the queued fan-out; the new card; and the savepoints around them
     with django_assert_num_queries(POST_QUERIES):
         response = client_logged_in.post(

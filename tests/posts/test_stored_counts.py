@@ -197,3 +197,147 @@ def test_a_recount_while_someone_likes_the_post_counts_their_like():
         thread.join(timeout=10)
 
     assert counts(post) == (1, 0, 0)
+
+
+def posts_shown(person) -> tuple[int, object]:
+    """What the profile and the client API say of `person`'s posts: how many, and the newest."""
+    from accounts.selectors import people_counted
+
+    shown = people_counted().get(pk=person.pk)
+    return shown.posts_count, shown.last_post_at
+
+
+def test_an_authors_post_count_follows_posts_reposts_deletions_and_undone_reposts():
+    maya, leo = UserFactory(), UserFactory()
+    assert posts_shown(maya) == (0, None)
+
+    first = services.post_create(author=maya, text="Plate or spring?")
+    assert posts_shown(maya) == (1, first.created_at)
+    reply = services.post_create(author=maya, text="Spring, I think.", in_reply_to=first)
+    services.repost_create(user=leo, post=first)
+    assert posts_shown(maya) == (2, reply.created_at)
+    assert posts_shown(leo)[0] == 1  # a repost counts for the person who reposted
+
+    services.post_delete(post=reply, user=maya)
+    assert posts_shown(maya) == (1, first.created_at)
+    services.repost_delete(user=leo, post=first)
+    services.repost_delete(user=leo, post=first)  # nothing left to undo
+    assert posts_shown(leo) == (0, None)
+
+
+def test_messages_are_not_counted_on_the_profile():
+    maya, leo = UserFactory(), UserFactory()
+    public = services.post_create(author=maya, text="Open call for a foley artist")
+
+    services.post_create(author=maya, text=f"@{leo.username} are you free?", visibility="direct")
+    services.post_create(author=maya, text="Followers: the session moved", visibility="private")
+
+    assert posts_shown(maya)[0] == 2
+    assert posts_shown(maya)[1] > public.created_at
+
+
+def test_deleting_a_post_takes_the_reposts_of_it_out_of_the_reposters_counts():
+    maya, leo, ana = UserFactory(), UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+    services.repost_create(user=leo, post=post)
+    services.repost_create(user=ana, post=post)
+    services.post_create(author=ana, text="Spring.")
+
+    services.post_delete(post=post, user=maya)
+
+    assert [posts_shown(person)[0] for person in (maya, leo, ana)] == [0, 0, 1]
+
+
+def test_a_removed_post_stops_counting_until_restored():
+    maya, moderator = UserFactory(), UserFactory(is_staff=True)
+    older = services.post_create(author=maya, text="Tape or disk?")
+    newest = services.post_create(author=maya, text="Buy followers")
+
+    post_remove(moderator=moderator, post=newest, reason="Spam")
+    assert posts_shown(maya) == (1, older.created_at)
+    post_restore(moderator=moderator, post=newest, reason="Not spam after all")
+    assert posts_shown(maya) == (2, newest.created_at)
+
+
+def test_deleting_an_account_takes_the_reposts_of_its_posts_out_of_the_counts(admin_client):
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+    services.repost_create(user=leo, post=post)
+    services.post_create(author=leo, text="Plate.")
+
+    user_delete(user=maya)
+
+    assert posts_shown(leo)[0] == 1
+
+
+def test_author_stats_refresh_recounts_from_the_rows():
+    from posts.models import AuthorStats
+
+    maya, leo = UserFactory(), UserFactory()
+    services.post_create(author=maya, text="Plate or spring?")
+    newest = services.post_create(author=maya, text="Tape or disk?")
+    AuthorStats.objects.filter(author=maya).update(posts_count=40, last_post_at=None)
+
+    services.author_stats_refresh(author_ids=[maya.pk, leo.pk])
+
+    assert posts_shown(maya) == (2, newest.created_at)
+    assert posts_shown(leo) == (0, None)
+
+
+def _author_counts_match_rows() -> bool:
+    from accounts.selectors import people_counted
+
+    return all(
+        person.posts_count == Post.objects.profile_counted().filter(author=person).count()
+        for person in people_counted()
+    )
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one writer at a time; CI runs this on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_recount_while_the_author_posts_counts_the_new_post():
+    """A recount of an author (after a deletion, say) that meets one of their posts being
+    written waits for it and counts it, rather than counting from before it and overwriting
+    its one."""
+    maya = UserFactory()
+    doomed = services.post_create(author=maya, text="Plate or spring?")
+    posted, let_the_post_commit, recounting = (
+        threading.Event(),
+        threading.Event(),
+        threading.Event(),
+    )
+    recount_backend = []
+
+    def post():
+        with transaction.atomic():
+            services.post_create(author=maya, text="Tape or disk?")  # holds maya's count row
+            posted.set()
+            let_the_post_commit.wait(timeout=10)
+        connection.close()
+
+    def delete():
+        posted.wait(timeout=10)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            recount_backend.append(cursor.fetchone()[0])
+        recounting.set()
+        services.post_delete(post=doomed, user=maya)
+        connection.close()
+
+    threads = [threading.Thread(target=post), threading.Thread(target=delete)]
+    for thread in threads:
+        thread.start()
+    assert recounting.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    # each check is a query to the server, which paces the loop: no sleep needed
+    while not _waiting_on_a_lock(recount_backend[0]):
+        assert time.monotonic() < deadline, "the recount never waited for the post"
+    let_the_post_commit.set()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert posts_shown(maya)[0] == 1
+    assert _author_counts_match_rows()

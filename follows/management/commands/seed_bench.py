@@ -45,6 +45,7 @@ from django.db import connection, transaction
 from accounts.models import Industry, User
 from follows.models import Follow, TimelineEntry
 from posts.models import Hashtag, Like, Post
+from posts.services import author_stats_refresh
 from posts.text import MAX_LENGTH, URL_WEIGHT
 
 CITIES = [
@@ -483,6 +484,9 @@ class Command(BaseCommand):
             self.timelines()
             self.reset_sequences()
         self.say("indexes and foreign keys in place")
+        # As the services keep them, counted from the rows now that their index is there.
+        author_stats_refresh(author_ids=User.objects.values_list("pk", flat=True))
+        self.say("post counts of the authors stored")
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 # Statistics, and the visibility map that lets index-only scans skip the rows.
