@@ -57,6 +57,17 @@ _CARD_POST_FIELDS = (
     "in_reply_to__author_id",
 )
 CARD_FIELDS = (*_CARD_POST_FIELDS, *(f"repost_of__{field}" for field in _CARD_POST_FIELDS))
+# What the client API's Status entity reads of a post and of the post it reposts: the card's
+# columns less its people's (the API loads the people apart, with their counts).
+_STATUS_POST_FIELDS = tuple(
+    field
+    for field in _CARD_POST_FIELDS
+    if not field.startswith(("author__", "in_reply_to__author__"))
+)
+STATUS_FIELDS = (
+    *_STATUS_POST_FIELDS,
+    *(f"repost_of__{field}" for field in _STATUS_POST_FIELDS),
+)
 
 
 def _visible() -> Q:
@@ -239,8 +250,23 @@ class PostQuerySet(models.QuerySet):
                 "repost_of__in_reply_to__author",
             )
             .only(*CARD_FIELDS)
-            .annotate(shown_id=Coalesce(F("repost_of_id"), F("id")))
         )
+        return queryset._with_viewer_flags(viewer)
+
+    def with_status_data(self, viewer=None):
+        """What the client API's Status entity needs of the posts: with_card_data() without the
+        people (their columns, joins and model instances: a quarter of the time of the home
+        timeline's request), which the API loads apart with their counts."""
+        queryset = (
+            self._with_media()
+            .select_related("in_reply_to", "repost_of", "repost_of__in_reply_to")
+            .only(*STATUS_FIELDS)
+        )
+        return queryset._with_viewer_flags(viewer)
+
+    def _with_viewer_flags(self, viewer):
+        """`viewer_liked` and `viewer_reposted`, about the post a card shows (`shown_id`)."""
+        queryset = self.annotate(shown_id=Coalesce(F("repost_of_id"), F("id")))
         if viewer is not None and viewer.is_authenticated:
             return queryset.annotate(
                 viewer_liked=Exists(Like.objects.filter(post=OuterRef("shown_id"), user=viewer)),

@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.utils.html import escape, linebreaks
 
 from accounts.models import User
-from accounts.selectors import people_counted
+from accounts.selectors import people_counted, role_names
 from api.http import iso
 from core.links import link
 
@@ -34,8 +34,8 @@ class Origin:
 
 
 def people_by_id(ids) -> dict[int, User]:
-    """The people with these ids (suspended ones included), each with their counts: one query,
-    and one for their roles when any."""
+    """The people with these ids (suspended ones included), each with their counts and roles:
+    one query."""
     ids = {pk for pk in ids if pk is not None}
     if not ids:
         return {}
@@ -53,7 +53,7 @@ def _profile_fields(person: User) -> list[tuple[str, str, str, str | None]]:
     fields = []
     if person.industry_id:
         fields.append(("Industry", escape(person.industry.name), person.industry.name, None))
-    roles = ", ".join(role.name for role in person.roles.all())
+    roles = ", ".join(role_names(person))
     if roles:
         fields.append(("Roles", escape(roles), roles, None))
     if person.location:

@@ -57,7 +57,7 @@ def _statuses(request, page, asked: Window):
 def home(request):
     """GET /api/v1/timelines/home: the signed-in person's home timeline."""
     asked = window(request.params)
-    page = home_timeline(user=request.user, **_reading(asked))
+    page = home_timeline(user=request.user, cards=False, **_reading(asked))
     return _statuses(request, page, asked)
 
 
@@ -70,7 +70,10 @@ def public(request):
     if request.params.flag("remote"):
         return json_response([])
     page = public_timeline(
-        viewer=request.user, only_media=request.params.flag("only_media"), **_reading(asked)
+        viewer=request.user,
+        only_media=request.params.flag("only_media"),
+        cards=False,
+        **_reading(asked),
     )
     return _statuses(request, page, asked)
 

@@ -29,18 +29,18 @@ SPARE = 10
 NEWER_LIMIT = 100
 
 
-def _posts_by_ids(ids: list[int], viewer) -> list[Post]:
+def _loaded(posts, viewer, cards: bool):
+    """`posts` with what a card shows, or (not `cards`) what the client API's Status reads."""
+    return posts.with_card_data(viewer) if cards else posts.with_status_data(viewer)
+
+
+def _posts_by_ids(ids: list[int], viewer, cards: bool = True) -> list[Post]:
     if not ids:
         return []
     # without_hidden_people() drops posts by people the viewer blocks, is blocked by or mutes
     # (and reposts of them): subqueries in this same query, so the page stays two queries.
-    return list(
-        Post.objects.readable_by(viewer)
-        .without_hidden_people(viewer)
-        .with_card_data(viewer)
-        .filter(id__in=ids)
-        .order_by("-id")
-    )
+    posts = Post.objects.readable_by(viewer).without_hidden_people(viewer)
+    return list(_loaded(posts, viewer, cards).filter(id__in=ids).order_by("-id"))
 
 
 def _page_of_posts(posts: list[Post], ids: list[int], more: bool, limit: int) -> Page:
@@ -75,10 +75,12 @@ def home_timeline(
     limit: int = PAGE_SIZE,
     after: int | None = None,
     oldest_first: bool = False,
+    cards: bool = True,
 ) -> Page:
     """The home timeline: `user`'s own posts and those of everyone they follow (reposts too),
     visible ones only, newest first, `limit` per page below post id `before` (and above
-    `after`).
+    `after`). The posts carry what their cards show; with `cards` False, what the client
+    API's Status entity reads (`Post.objects.with_status_data`).
 
     Read from the stored timeline (TimelineEntry), falling back to a join over posts past its end.
     With `oldest_first`, the `limit` visible posts just above `after` (given newest first; `head`
@@ -93,7 +95,7 @@ def home_timeline(
         entries = entries.filter(post_id__gt=after)
     if oldest_first:
         ids = list(entries.order_by("post_id").values_list("post_id", flat=True)[:fetch])
-        posts = _posts_by_ids(ids, user)[::-1][:limit]
+        posts = _posts_by_ids(ids, user, cards)[::-1][:limit]
         return Page(posts[::-1], head=ids[-1] if ids else None)
     ids = list(entries.order_by("-post_id").values_list("post_id", flat=True)[:fetch])
     more = len(ids) == fetch
@@ -101,7 +103,7 @@ def home_timeline(
         floor = ids[-1] if ids else before
         ids += followed_post_ids(user=user, before=floor, after=after, limit=fetch - len(ids))
         more = len(ids) == fetch
-    page = _page_of_posts(_posts_by_ids(ids, user), ids, more, limit)
+    page = _page_of_posts(_posts_by_ids(ids, user, cards), ids, more, limit)
     page.head = ids[0] if ids else None
     return page
 
@@ -155,10 +157,12 @@ def public_timeline(
     after: int | None = None,
     oldest_first: bool = False,
     only_media: bool = False,
+    cards: bool = True,
 ) -> Page:
     """Everyone's public posts on this server, newest first (`core.paging.keyset_page` reads
-    `before`, `after` and `oldest_first`); with `only_media`, those with pictures or sound."""
-    posts = Post.objects.listed().without_hidden_people(viewer).with_card_data(viewer)
+    `before`, `after` and `oldest_first`); with `only_media`, those with pictures or sound.
+    `cards`: as home_timeline's."""
+    posts = _loaded(Post.objects.listed().without_hidden_people(viewer), viewer, cards)
     if only_media:
         posts = posts.filter(has_media=True)
     return keyset_page(posts, before=before, limit=limit, after=after, oldest_first=oldest_first)

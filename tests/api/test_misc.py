@@ -281,9 +281,9 @@ def test_conversations_cost_the_same_for_1_and_25(api, user):
     for n in range(24):
         _conversation_with(user, UserFactory(), f"Take {n}")
     assert _queries(lambda: api.get("/api/v1/conversations")) == few
-    # The token; the members; their people; the last messages; the statuses' authors and
-    # their roles; mentions; the other people and their roles.
-    assert few == 9
+    # The token; the members; their people; the last messages; the statuses' authors with
+    # their roles; mentions; the other people with theirs.
+    assert few == 7
 
 
 def test_conversations_newest_selector(user):

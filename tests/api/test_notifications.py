@@ -179,9 +179,9 @@ def test_a_page_costs_the_same_for_1_and_25(api, user, every_kind):
         post_services.post_create(author=fan, text=f"@{user.username} take {n}")
         follow_services.follow_create(follower=fan, followee=user)
     assert count_for_page() == few
-    # The token; the page; its posts; the statuses' authors and their roles; the mentions;
-    # the actors and their roles (pictures cost one more when a post on the page has some).
-    assert few == 8
+    # The token; the page; its posts; the statuses' authors with their roles; the mentions;
+    # the actors with theirs (pictures cost one more when a post on the page has some).
+    assert few == 6
 
 
 def test_show_one(api, user, every_kind):

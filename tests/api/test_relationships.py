@@ -135,7 +135,7 @@ def test_familiar_followers_are_people_i_follow_who_follow_them(
     FollowFactory(follower=stranger, followee=jonas)
     suspend(hidden)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = api.get(
             "/api/v1/accounts/familiar_followers", {"id[]": [jonas.pk, lonely.pk, "²"]}
         )

@@ -351,10 +351,10 @@ def test_showing_a_status_takes_a_fixed_number_of_queries(api, django_assert_num
         media=[(services.attachment_create(owner=api.user, upload=image_upload()).pk, "")],
     )
 
-    # Token, the post, its author (and roles), mentions; with pictures, their attachments.
-    with django_assert_num_queries(5):
+    # Token, the post, its author with roles, mentions; with pictures, their attachments.
+    with django_assert_num_queries(4):
         assert api.get(status_url(post)).status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert api.get(status_url(pictured)).status_code == 200
 
 

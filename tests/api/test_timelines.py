@@ -23,12 +23,12 @@ TAG = "/api/v1/timelines/tag/foley"
 
 LINK = re.compile(r'<([^>]+)>; rel="(\w+)"')
 
-# Token (with its person), the stored timeline's ids, the posts, their authors' accounts, the
-# authors' roles, the mentions.
-HOME_QUERIES = 6
-# A visitor's public or tag timeline: the posts, their authors' accounts, the authors' roles,
+# Token (with its person), the stored timeline's ids, the posts, their authors' accounts (with
+# their roles), the mentions.
+HOME_QUERIES = 5
+# A visitor's public or tag timeline: the posts, their authors' accounts (with roles),
 # the mentions (with a token, one more: the token).
-PUBLIC_QUERIES = 4
+PUBLIC_QUERIES = 3
 
 
 def links(response) -> dict[str, str]:

@@ -171,10 +171,10 @@ def test_posting_costs_the_same_queries_whatever_the_mentions_and_hashtags(
     text = " ".join(f"@{person.username}" for person in people) + " #mics #ribbon"
     services.post_create(author=me, text="warm up #mics")  # the hashtag exists already
 
-    # session, user; the rate limit (one upsert); the replied-to post, blocks
-    # between the two, the people mentioned; the post, the reply count, the author's post
-    # count, mentions, hashtags and their links; the notifications' block check and insert; the author's timeline row, its
-    # trim and the queued fan-out; the new card; and the savepoints around them
+    # session, user; the rate limit (one upsert); the replied-to post, blocks between the two,
+    # the people mentioned; the post, the reply count, the author's post count, mentions,
+    # hashtags and their links; the notifications' block check and insert; the author's
+    # timeline row, its trim and the queued fan-out; the new card; and the savepoints around them
     with django_assert_num_queries(POST_QUERIES):
         response = client_logged_in.post(
             "/compose/", {"text": text, "in_reply_to": original.pk}, headers={"HX-Request": "true"}
