@@ -454,6 +454,26 @@ def test_several_accounts_at_once(anonymous_api, jonas, django_assert_num_querie
     assert [item["id"] for item in response.json()] == [str(pk) for pk in ids if pk != 10**12]
 
 
+def test_each_account_lists_its_own_roles_by_name(anonymous_api, jonas):
+    """Roles are read beside each person in the accounts' one query: a page of several people
+    gives each their own, sorted by name, and nobody else's."""
+    others = [UserFactory() for _ in range(2)]
+    jonas.roles.add(*Role.objects.filter(name__in=["Foley artist", "Composer"]))
+    others[1].roles.add(Role.objects.get(name="Dialogue editor"))
+
+    response = anonymous_api.get("/api/v1/accounts", {"id[]": [jonas.pk, *(o.pk for o in others)]})
+
+    roles = {
+        item["username"]: [field["value"] for field in item["fields"] if field["name"] == "Roles"]
+        for item in response.json()
+    }
+    assert roles == {
+        jonas.username: ["Composer, Foley artist"],
+        others[0].username: [],
+        others[1].username: ["Dialogue editor"],
+    }
+
+
 @pytest.mark.parametrize(
     "acct", ["jonas", "@jonas", "JONAS", "jonas@testserver", "@jonas@testserver"]
 )
