@@ -40,7 +40,9 @@ def _posts_by_ids(ids: list[int], viewer, cards: bool = True) -> list[Post]:
     # without_hidden_people() drops posts by people the viewer blocks, is blocked by or mutes
     # (and reposts of them): subqueries in this same query, so the page stays two queries.
     posts = Post.objects.readable_by(viewer).without_hidden_people(viewer)
-    return list(_loaded(posts, viewer, cards).filter(id__in=ids).order_by("-id"))
+    # Newest first, sorted here: ordering thirty rows in SQL cost more to compile than to sort.
+    found = _loaded(posts, viewer, cards).filter(id__in=ids).order_by()
+    return sorted(found, key=lambda post: post.pk, reverse=True)
 
 
 def _page_of_posts(posts: list[Post], ids: list[int], more: bool, limit: int) -> Page:
