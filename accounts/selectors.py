@@ -25,9 +25,8 @@ def _last_post_at() -> F:
 
 def people_counted() -> QuerySet[User]:
     """People with their profile's counts (followers, following, posts), when they last
-    posted and their roles (read them with `role_names`): what the client API says of an account
-    wherever it appears. Suspended people are
-    included, as on their profile page."""
+    posted and their roles (read them with `role_names`): what the client API says of an
+    account wherever it appears. Suspended people are included, as on their profile page."""
     return (
         User.objects.with_profile()
         .with_follow_counts()

@@ -495,9 +495,10 @@ def post_delete(*, post: Post, user, media_kept: bool = False) -> None:
     reposters = reposters_of(pk=post.pk)
     post.delete()
     replied_to_recount(post)  # not a -1: the reply may have been removed, hence not counted
-    author_stats_refresh(author_ids=[post.author_id, *reposters])
     if post.repost_of_id:
         count_add(post.repost_of_id, "repost_count", -1)
+    # Last: every writer locks the posts it counts on before their authors' stats.
+    author_stats_refresh(author_ids=[post.author_id, *reposters])
 
 
 def _mark_original(*, user, post: Post, model, fields, count_field: str, kind: str):
