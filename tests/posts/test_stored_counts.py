@@ -155,6 +155,41 @@ def _waiting_on_a_lock(backend_pid: int) -> bool:
         return cursor.fetchone()[0]
 
 
+def race(write, recount) -> None:
+    """Run `write` in a transaction held open, then `recount` in another connection; let the
+    write commit only once the recount waits on a lock it holds. Fails if it never waits."""
+    written, let_it_commit, recounting = (threading.Event() for _ in range(3))
+    recount_backend = []
+
+    def writing():
+        with transaction.atomic():
+            write()
+            written.set()
+            let_it_commit.wait(timeout=10)
+        connection.close()
+
+    def recounting_():
+        written.wait(timeout=10)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            recount_backend.append(cursor.fetchone()[0])
+        recounting.set()
+        recount()
+        connection.close()
+
+    threads = [threading.Thread(target=writing), threading.Thread(target=recounting_)]
+    for thread in threads:
+        thread.start()
+    assert recounting.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    # each check is a query to the server, which paces the loop: no sleep needed
+    while not _waiting_on_a_lock(recount_backend[0]):
+        assert time.monotonic() < deadline, "the recount never waited for the write"
+    let_it_commit.set()
+    for thread in threads:
+        thread.join(timeout=10)
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="SQLite runs one writer at a time; CI runs this on PostgreSQL",
@@ -165,36 +200,11 @@ def test_a_recount_while_someone_likes_the_post_counts_their_like():
     it, rather than counting from before the like and overwriting its +1."""
     maya, leo = UserFactory(), UserFactory()
     post = services.post_create(author=maya, text="Plate or spring?")
-    liked, let_the_like_commit, recounting = threading.Event(), threading.Event(), threading.Event()
-    recount_backend = []
 
-    def like():
-        with transaction.atomic():
-            services.like_create(user=leo, post=post)  # holds the post's row until commit
-            liked.set()
-            let_the_like_commit.wait(timeout=10)
-        connection.close()
-
-    def recount():
-        liked.wait(timeout=10)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            recount_backend.append(cursor.fetchone()[0])
-        recounting.set()
-        Post.objects.filter(pk=post.pk).counts_refresh()
-        connection.close()
-
-    threads = [threading.Thread(target=like), threading.Thread(target=recount)]
-    for thread in threads:
-        thread.start()
-    assert recounting.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    # each check is a query to the server, which paces the loop: no sleep needed
-    while not _waiting_on_a_lock(recount_backend[0]):
-        assert time.monotonic() < deadline, "the recount never waited for the like"
-    let_the_like_commit.set()
-    for thread in threads:
-        thread.join(timeout=10)
+    race(
+        lambda: services.like_create(user=leo, post=post),  # holds the post's row until commit
+        lambda: Post.objects.filter(pk=post.pk).counts_refresh(),
+    )
 
     assert counts(post) == (1, 0, 0)
 
@@ -304,40 +314,11 @@ def test_a_recount_while_the_author_posts_counts_the_new_post():
     its one."""
     maya = UserFactory()
     doomed = services.post_create(author=maya, text="Plate or spring?")
-    posted, let_the_post_commit, recounting = (
-        threading.Event(),
-        threading.Event(),
-        threading.Event(),
+
+    race(
+        lambda: services.post_create(author=maya, text="Tape or disk?"),  # holds maya's row
+        lambda: services.post_delete(post=doomed, user=maya),
     )
-    recount_backend = []
-
-    def post():
-        with transaction.atomic():
-            services.post_create(author=maya, text="Tape or disk?")  # holds maya's count row
-            posted.set()
-            let_the_post_commit.wait(timeout=10)
-        connection.close()
-
-    def delete():
-        posted.wait(timeout=10)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            recount_backend.append(cursor.fetchone()[0])
-        recounting.set()
-        services.post_delete(post=doomed, user=maya)
-        connection.close()
-
-    threads = [threading.Thread(target=post), threading.Thread(target=delete)]
-    for thread in threads:
-        thread.start()
-    assert recounting.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    # each check is a query to the server, which paces the loop: no sleep needed
-    while not _waiting_on_a_lock(recount_backend[0]):
-        assert time.monotonic() < deadline, "the recount never waited for the post"
-    let_the_post_commit.set()
-    for thread in threads:
-        thread.join(timeout=10)
 
     assert posts_shown(maya)[0] == 1
     assert _author_counts_match_rows()
