@@ -35,7 +35,8 @@ def people_counted() -> QuerySet[User]:
     )
 
 
-# Between the names of `role_names`: not a character a name typed in the admin can hold.
+# Between the names of `role_names`: the unit separator, a control character no role's name
+# (written by staff in the admin) has reason to hold.
 ROLE_NAMES_SEPARATOR = "\x1f"
 
 

@@ -14,7 +14,11 @@ class PostAdmin(OfferedAdminMixin, admin.ModelAdmin):
     list_filter = ["created_at"]
     search_fields = ["text", "author__username"]
     raw_id_fields = ["author", "in_reply_to", "repost_of", "mentions", "hashtags"]
+    # Who wrote a post and who may read it are the author's (timelines, audiences and the
+    # author's stored post count follow them): shown, not changed here.
     readonly_fields = [
+        "author",
+        "visibility",
         "created_at",
         "removed_at",
         "mentioned_usernames",

@@ -14,6 +14,9 @@ def user_deleting_recount(sender, *, user, **kwargs):
     whose reposts of its posts go with them) are recounted once it and all that cascades from
     it are gone: the ids are read now, the recount is returned for after."""
     ids = services.posts_counting(user=user)
+    # Their posts held until the deletion commits, so that nobody reposts one of them after
+    # the reposters are read (a repost writes the post's count first).
+    services.posts_hold(author=user)
     reposters = services.reposters_of(author=user) - {user.pk}
 
     def recount():

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, Q, Value
+from django.db.models import Case, Count, F, Max, Q, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -94,14 +94,17 @@ def replies_recount(*, author) -> None:
     Post.objects.filter(pk__in=replied_to.values("in_reply_to_id")).counts_refresh()
 
 
-def author_stats_add(post: Post) -> None:
+def author_stats_add(*, post: Post) -> None:
     """Count `post` (just written: a post or a repost) on its author's profile, in the
     transaction that wrote it. Messages are not counted. A person's first post makes their row
-    by a recount."""
+    by a recount. The last post time only moves forward: two posts of one person may reach the
+    row in the other order than they were written."""
     if post.visibility == Visibility.DIRECT:
         return
+    written = Value(post.created_at)
     added = AuthorStats.objects.filter(author_id=post.author_id).update(
-        posts_count=F("posts_count") + 1, last_post_at=post.created_at
+        posts_count=F("posts_count") + 1,
+        last_post_at=Case(When(last_post_at__gt=written, then=F("last_post_at")), default=written),
     )
     if not added:
         author_stats_refresh(author_ids=[post.author_id])
@@ -141,6 +144,15 @@ def _author_stats_recount(ids: list[int]) -> None:
         ],
         ["posts_count", "last_post_at"],
     )
+
+
+def posts_hold(*, author) -> None:
+    """Lock `author`'s posts until the transaction ends (FOR NO KEY UPDATE, in id order, as
+    every post lock is taken): likes, reposts and replies of them wait, since each writes the
+    post's count first. SQLite has one writer at a time: nothing to lock."""
+    if connection.features.has_select_for_update:
+        rows = Post.objects.filter(author=author).order_by("pk").select_for_update(no_key=True)
+        list(rows.values_list("pk", flat=True))
 
 
 def reposters_of(**filters) -> set[int]:
@@ -275,7 +287,7 @@ def post_create(
                 # The stored count is what everyone is shown: replies open to all only.
                 count_add(in_reply_to.pk, "reply_count", 1)
             # After the replied-to post: every writer locks a post before its author's stats.
-            author_stats_add(post)
+            author_stats_add(post=post)
             for draft in drafts:
                 draft.post = post
             Attachment.objects.bulk_update(drafts, ["post", "position", "description"])
@@ -492,6 +504,10 @@ def post_delete(*, post: Post, user, media_kept: bool = False) -> None:
         Attachment.objects.filter(post=post).update(post=None, created_at=timezone.now())
     else:
         files_delete_on_commit(attachment_files(post=post))
+    if not post.repost_of_id:
+        # Held until the end, so that nobody reposts it between reading who reposted it and
+        # the deletion taking their reposts with it (a repost writes the post's count first).
+        Post.objects.filter(pk=post.pk).locked()
     reposters = reposters_of(pk=post.pk)
     post.delete()
     replied_to_recount(post)  # not a -1: the reply may have been removed, hence not counted
@@ -577,7 +593,7 @@ def repost_create(*, user, post: Post) -> Post:
         kind=Notification.Kind.REPOST,
     )
     if created:
-        author_stats_add(repost)
+        author_stats_add(post=repost)
         post_created.send(sender=Post, post=repost)
     return repost
 

@@ -322,3 +322,72 @@ def test_a_recount_while_the_author_posts_counts_the_new_post():
 
     assert posts_shown(maya)[0] == 1
     assert _author_counts_match_rows()
+
+
+def test_the_admin_shows_a_posts_author_and_visibility_but_cannot_change_them(admin_client):
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+    url = f"/admin/posts/post/{post.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    assert "author" not in form.fields and "visibility" not in form.fields
+
+    response = admin_client.post(
+        url, {"text": "Plate or spring?", "author": leo.pk, "visibility": "direct"}
+    )
+
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert (post.author, post.visibility) == (maya, "public")
+    assert [posts_shown(maya)[0], posts_shown(leo)[0]] == [1, 0]
+
+
+def test_the_last_post_time_only_moves_forward():
+    """Two posts of one person may reach their row in the other order than they were written
+    (the first waiting on the post it replies to): the older one does not set the time back."""
+    maya = UserFactory()
+    older = services.post_create(author=maya, text="Tape or disk?")
+    newer = services.post_create(author=maya, text="Plate or spring?")
+
+    services.author_stats_add(post=Post(author=maya, created_at=older.created_at))
+
+    assert posts_shown(maya)[1] == newer.created_at
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one writer at a time; CI runs this on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_post_while_someone_reposts_it_takes_their_repost_out_of_their_count():
+    """The deletion waits for a repost being written, then takes it with the post and recounts
+    its author; read before it committed, the repost would have outlived its post's deletion
+    (a failed deletion) or been left in its author's count."""
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+
+    race(
+        lambda: services.repost_create(user=leo, post=post),  # writes the post's count
+        lambda: services.post_delete(post=post, user=maya),
+    )
+
+    assert not Post.objects.filter(author__in=[maya, leo]).exists()
+    assert [posts_shown(maya)[0], posts_shown(leo)[0]] == [0, 0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one writer at a time; CI runs this on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_deleting_an_account_while_someone_reposts_its_post_recounts_them():
+    maya, leo = UserFactory(), UserFactory()
+    post = services.post_create(author=maya, text="Plate or spring?")
+    services.post_create(author=leo, text="Spring.")
+
+    race(
+        lambda: services.repost_create(user=leo, post=post),
+        lambda: user_delete(user=maya),
+    )
+
+    assert posts_shown(leo)[0] == 1
+    assert _author_counts_match_rows()
