@@ -2,6 +2,7 @@
 
 import threading
 import time
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -391,3 +392,21 @@ def test_deleting_an_account_while_someone_reposts_its_post_recounts_them():
 
     assert posts_shown(leo)[0] == 1
     assert _author_counts_match_rows()
+
+
+def test_recount_posts_repairs_counts_written_around_the_services():
+    from django.core.management import call_command
+
+    from posts.models import AuthorStats
+
+    maya, leo = UserFactory(), UserFactory()
+    newest = services.post_create(author=maya, text="Plate or spring?")
+    AuthorStats.objects.all().delete()  # as posts written by code older than the counts
+    Post.objects.create(author=leo, text="Written around the services")
+
+    out = StringIO()
+    call_command("recount_posts", stdout=out)
+
+    assert "Recounted the posts of 2 people." in out.getvalue()
+    assert posts_shown(maya) == (1, newest.created_at)
+    assert posts_shown(leo)[0] == 1
