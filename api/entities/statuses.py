@@ -87,9 +87,9 @@ def _mentions(posts: list[Post]) -> dict[int, list[tuple[int, str]]]:
 
 class StatusWriter:
     """Status entities for a page of posts (from `with_status_data(viewer)` or
-    `with_card_data(viewer)`), with everything
-    they need loaded at once: the accounts of authors and reposted authors, mentions. Posts
-    without a viewer's flags (no with_card_data) read as not liked or reposted."""
+    `with_card_data(viewer)`), with everything they need loaded at once: the accounts of
+    authors and reposted authors, mentions. Posts without a viewer's flags (neither of those)
+    read as not liked or reposted."""
 
     def __init__(self, posts: list[Post], viewer, origin: Origin):
         self.viewer, self.origin = viewer, origin
