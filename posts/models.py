@@ -57,17 +57,18 @@ _CARD_POST_FIELDS = (
     "in_reply_to__visibility",
     "in_reply_to__author_id",
 )
-CARD_FIELDS = (*_CARD_POST_FIELDS, *(f"repost_of__{field}" for field in _CARD_POST_FIELDS))
+
+
+def _and_reposted(fields) -> tuple[str, ...]:
+    """`fields` of a post, and the same of the post it reposts."""
+    return (*fields, *(f"repost_of__{field}" for field in fields))
+
+
+CARD_FIELDS = _and_reposted(_CARD_POST_FIELDS)
 # What the client API's Status entity reads of a post and of the post it reposts: the card's
 # columns less its people's (the API loads the people apart, with their counts).
-_STATUS_POST_FIELDS = tuple(
-    field
-    for field in _CARD_POST_FIELDS
-    if not field.startswith(("author__", "in_reply_to__author__"))
-)
-STATUS_FIELDS = (
-    *_STATUS_POST_FIELDS,
-    *(f"repost_of__{field}" for field in _STATUS_POST_FIELDS),
+STATUS_FIELDS = _and_reposted(
+    [f for f in _CARD_POST_FIELDS if not f.startswith(("author__", "in_reply_to__author__"))]
 )
 
 
@@ -291,18 +292,22 @@ class ViewerMarked(Expression):
 
     def as_sql(self, compiler, connection):
         quote = connection.ops.quote_name
+
+        def column(model, field: str) -> str:
+            return quote(model._meta.get_field(field).column)
+
         post = compiler.quote_name(compiler.query.get_initial_alias())
-        shown = f"COALESCE({post}.{quote('repost_of_id')}, {post}.{quote('id')})"
+        repost_of, author = column(Post, "repost_of"), column(Post, "author")
+        shown = f"COALESCE({post}.{repost_of}, {post}.{column(Post, 'id')})"
         if self.mark == "like":
             likes = quote(Like._meta.db_table)
             sql = (
-                f"EXISTS (SELECT 1 FROM {likes} WHERE {likes}.{quote('post_id')} = {shown} "  # noqa: S608 (names)
-                f"AND {likes}.{quote('user_id')} = %s)"
+                f"EXISTS (SELECT 1 FROM {likes} WHERE {likes}.{column(Like, 'post')} = {shown} "  # noqa: S608 (names)
+                f"AND {likes}.{column(Like, 'user')} = %s)"
             )
         else:
             # "is not null" lets PostgreSQL read only the viewer's reposts (the partial index
             # of one_repost_per_person), not all their posts.
-            repost_of, author = quote("repost_of_id"), quote("author_id")
             sql = (
                 f"EXISTS (SELECT 1 FROM {quote(Post._meta.db_table)} marked "  # noqa: S608 (names)
                 f"WHERE marked.{repost_of} = {shown} AND marked.{repost_of} IS NOT NULL "
