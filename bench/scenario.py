@@ -68,7 +68,7 @@ def prepare(*, env: dict, args) -> Scenario:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from follows.management.commands.seed_bench import COMMON_WORD
+    from follows.management.commands.seed_bench import COMMON_WORD, TAGS
     from posts.models import Post
 
     person = User.objects.get(username="bench1000")
@@ -112,6 +112,9 @@ def prepare(*, env: dict, args) -> Scenario:
         ),
         new_posts := Endpoint("new-posts check (nothing new)", _poll_path(client)),
         Endpoint("profile page", f"/@{author}/"),
+        Endpoint("public timeline", "/public/"),
+        Endpoint("tag timeline, a common tag", f"/tags/{TAGS[0]}/"),
+        Endpoint("industry timeline", f"/industries/{person.industry.slug}/"),
         Endpoint("directory by industry and location", f"/people/?{filters}"),
         Endpoint("post permalink with replies", f"/@{thread.author.username}/{thread.id}/"),
         Endpoint("search posts, a common word", f"/search/?q={COMMON_WORD}"),

@@ -216,6 +216,12 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Rendered post cards (posts.cards): each process keeps the last CARD_CACHE_ENTRIES it used (about
+# 3 KB each); with Redis, processes and nodes also share them. A card's key names one immutable
+# rendering, so a process's own copy is never stale.
+CARD_CACHE_ENTRIES = env_int("CARD_CACHE_ENTRIES", 5000)
+CARD_CACHE_SHARED = "default" if REDIS_URL else None
+
 # Background tasks (django.tasks), run by `manage.py worker`, which `make run` starts beside the
 # web server. Queued in the database (django-tasks-db: nothing more to run) or, by default when
 # REDIS_URL is set, in Redis (django-tasks-redis: queueing and waiting cost the database nothing).

@@ -88,7 +88,7 @@ def compose(request):
     if request.htmx and inline:
         # The reply box opened inside a card turns into the reply it sent.
         response = render(
-            request, "posts/partials/post_card.html", {"post": _card(post.pk, request.user)}
+            request, "posts/partials/card.html", {"post": _card(post.pk, request.user)}
         )
         return trigger_client_event(response, "post-created", {"id": post.pk})
     if request.htmx:
@@ -214,7 +214,7 @@ def delete(request, pk):
     return redirect_back(request, reverse("home"))
 
 
-def _toggle(request, pk, *, on, off, template):
+def _toggle(request, pk, *, on, off, part):
     post = get_object_or_404(Post.objects.readable_by(request.user), pk=pk)
     want = request.POST.get("state") == "on"
     # The form says which state it wants rather than "flip": a double click cannot undo itself.
@@ -225,8 +225,8 @@ def _toggle(request, pk, *, on, off, template):
     shown_id = post.repost_of_id or post.pk
     if request.htmx:
         card = _card(shown_id, request.user)
-        context = {"post": card, "shown": card.shown, "next": safe_next(request, "")}
-        return render(request, template, context)
+        context = {"post": card, "part": part, "next": safe_next(request, "")}
+        return render(request, "posts/partials/card.html", context)
     return redirect_back(request, reverse("home"))
 
 
@@ -239,7 +239,7 @@ def like(request, pk):
         pk,
         on=services.like_create,
         off=services.like_delete,
-        template="posts/partials/post_card.html#like-button",
+        part="like-button",
     )
 
 
@@ -252,7 +252,7 @@ def repost(request, pk):
         pk,
         on=services.repost_create,
         off=services.repost_delete,
-        template="posts/partials/post_card.html#repost-button",
+        part="repost-button",
     )
 
 
@@ -280,7 +280,7 @@ def pin(request, pk):
     if request.htmx:
         card = Post.objects.visible_to(request.user).with_card_data(request.user).get(pk=pk)
         context = {"post": card, "next": safe_next(request, "")}
-        return render(request, "posts/partials/post_card.html", context)
+        return render(request, "posts/partials/card.html", context)
     done = "Pinned to your profile." if request.POST.get("state") == "on" else "Unpinned."
     messages.success(request, done)
     return redirect_back(request, profile)

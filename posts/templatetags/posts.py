@@ -1,33 +1,58 @@
-from datetime import datetime
-
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.models import Visibility
-from posts import selectors
+from posts import cards, selectors
 from posts import text as post_text
 from posts.forms import PostForm, reply_initial
 
 register = template.Library()
 
 
-@register.filter
-def since(moment: datetime, now: datetime | None = None) -> str:
-    """How long ago, as timelines say it: "now", "5m", "3h", then the date ("12 Nov", and
-    "12 Nov 2025" from another year). The full date and time go in the <time> title."""
-    now = now or timezone.now()
-    seconds = (now - moment).total_seconds()
-    if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    local = timezone.localtime(moment)
-    if local.year == timezone.localtime(now).year:
-        return f"{local.day} {local:%b}"
-    return f"{local.day} {local:%b %Y}"
+register.filter("since", cards.since)
+
+
+@register.simple_tag(takes_context=True)
+def post_cards(context, posts, part=None, pinned=False):
+    """`{% post_cards posts %}`: a list of post cards for the page's viewer (posts.cards);
+    `part="like-button"` renders that partialdef of each card alone; `pinned=True` marks them
+    pinned to the profile."""
+    return cards.render_cards(context, posts, part=part, pinned=pinned)
+
+
+@register.simple_tag(takes_context=True)
+def post_card(context, post, part=None):
+    """`{% post_card post %}`: one post card (see post_cards)."""
+    return cards.render_cards(context, [post], part=part)
+
+
+@register.simple_tag(name="viewer")
+def viewer_slot(name):
+    """In the card template: a value its viewer gives (posts.cards fills it)."""
+    return cards.slot_value(name)
+
+
+class IfViewerNode(template.Node):
+    def __init__(self, name, shown, otherwise):
+        self.name, self.shown, self.otherwise = name, shown, otherwise
+
+    def render(self, context):
+        return cards.slot_if(self.name, self.shown.render(context), self.otherwise.render(context))
+
+
+@register.tag
+def ifviewer(parser, token):
+    """In the card template: `{% ifviewer "own" %}...{% else %}...{% endifviewer %}`, a part
+    shown or not by a flag of the viewer's (posts.cards fills it). Both parts are rendered."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "'\"" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("ifviewer takes one quoted name")
+    shown = parser.parse(("else", "endifviewer"))
+    otherwise = template.NodeList()
+    if parser.next_token().contents == "else":
+        otherwise = parser.parse(("endifviewer",))
+        parser.delete_first_token()
+    return IfViewerNode(bits[1][1:-1], shown, otherwise)
 
 
 @register.simple_tag(takes_context=True)

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from posts.templatetags.posts import since
+from posts.cards import since
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

@@ -430,7 +430,7 @@ def test_repost_card_shows_who_reposted_above_the_original(rf, db):
 
     request = rf.get("/")
     request.user = jonas
-    html = render_to_string("posts/partials/post_card.html", {"post": card, "user": jonas}, request)
+    html = render_to_string("posts/partials/card.html", {"post": card}, request)
 
     assert html.index("Jonas</a> reposted") < html.index("Maya") < html.index("Original words")
     assert 'aria-pressed="true">Like <span class="count">1</span>' in html
