@@ -8,7 +8,7 @@ from django.db.models import Exists, Expression, F, OuterRef, QuerySet, TextFiel
 from django.db.models.functions import Coalesce
 
 from accounts.models import Block, Mute, Role, User, viewer_has
-from core.paging import PAGE_SIZE, Page, keyset_page
+from core.paging import PAGE_SIZE, Page
 
 
 def _posts_count() -> Coalesce:
@@ -115,8 +115,8 @@ def profile_posts(
     *, person: User, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
 ) -> Page:
     """One page of `profile_post_rows`, newest first."""
-    posts = profile_post_rows(person=person, viewer=viewer)
-    return keyset_page(posts, before=before, limit=limit)
+    posts = person.posts.visible_to(viewer).without_messages()
+    return posts.card_page(viewer, before=before, limit=limit)
 
 
 def profile_pinned(*, person: User, viewer=None) -> list:

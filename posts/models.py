@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 
 from accounts.models import OPEN_VISIBILITY, User, Visibility, hidden_from, visible_people
+from core.paging import Page, keyset_page
 
 
 def _count_of(queryset, field):
@@ -254,6 +255,19 @@ class PostQuerySet(models.QuerySet):
             .only(*CARD_FIELDS)
         )
         return queryset._with_viewer_flags(viewer)
+
+    def card_page(self, viewer=None, **page) -> Page:
+        """A page of these posts (`core.paging.keyset_page`'s arguments) with their cards' data,
+        in two queries: the page's ids, then their cards by id.
+
+        In one query, PostgreSQL plans the card's ten joins again for each value of a filter (a
+        person's posts, a tag's), which took longer than running it (5-7 ms); by ids, the
+        prepared statement keeps its plan."""
+        ids = keyset_page(self.only("id"), **page)
+        wanted = [post.pk for post in ids.items]
+        found = self.model._default_manager.filter(pk__in=wanted).with_card_data(viewer)
+        cards = {post.pk: post for post in found.order_by()} if wanted else {}
+        return Page([cards[pk] for pk in wanted if pk in cards], ids.next_before)
 
     def with_status_data(self, viewer=None):
         """What the client API's Status entity needs of the posts: with_card_data() without the

@@ -140,12 +140,13 @@ def tag_posts(
     posts = (
         Post.objects.listed()
         .without_hidden_people(viewer)
-        .with_card_data(viewer)
         .filter(hashtags__name=post_text.hashtag_key(tag))
     )
     if only_media:
         posts = posts.filter(has_media=True)
-    return keyset_page(posts, before=before, limit=limit, after=after, oldest_first=oldest_first)
+    return posts.card_page(
+        viewer, before=before, limit=limit, after=after, oldest_first=oldest_first
+    )
 
 
 def notifications_for(*, user, before: int | None = None, limit: int = PAGE_SIZE) -> Page:

@@ -174,10 +174,5 @@ def industry_timeline(
     *, industry: Industry, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
 ) -> Page:
     """Public posts by people in `industry`, newest first."""
-    posts = (
-        Post.objects.listed()
-        .without_hidden_people(viewer)
-        .filter(author__industry=industry)
-        .with_card_data(viewer)
-    )
-    return keyset_page(posts, before=before, limit=limit)
+    posts = Post.objects.listed().without_hidden_people(viewer).filter(author__industry=industry)
+    return posts.card_page(viewer, before=before, limit=limit)

@@ -174,8 +174,9 @@ def test_profile_page_queries_are_fixed_whatever_the_number_of_posts(
     PostFactory.create_batch(count, author=maya)
     Follow.objects.create(follower=client_logged_in.user, followee=maya)
 
-    # session, viewer, unread notifications (header), person with counts, one page of posts
-    with django_assert_num_queries(5):
+    # session, viewer, unread notifications (header), person with counts, one page of posts (its
+    # ids, then their cards)
+    with django_assert_num_queries(6):
         response = client_logged_in.get("/@maya/")
 
     assert response.status_code == 200
@@ -185,5 +186,5 @@ def test_profile_page_queries_are_fixed_whatever_the_number_of_posts(
 def test_profile_page_queries_for_visitors(client, maya, django_assert_num_queries, count):
     PostFactory.create_batch(count, author=maya)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the person, the page's post ids, their cards
         client.get("/@maya/")

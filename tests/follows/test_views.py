@@ -502,8 +502,8 @@ def test_industry_pages_query_count_is_fixed(
     for n in range(count):
         PostFactory(author=UserFactory(industry=sound), text=f"Sound post {n}")
 
-    # session, user, industry with count, posts, people
-    with django_assert_num_queries(6):
+    # session, user, industry with count, post ids, their cards, people
+    with django_assert_num_queries(7):
         response = client_logged_in.get("/industries/sound/")
     content = response.content.decode()
     assert content.count('class="post-card') == min(count, 20)

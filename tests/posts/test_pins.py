@@ -106,5 +106,6 @@ def test_pins_cost_one_query_and_none_without_them(client, django_assert_num_que
     for post in PostFactory.create_batch(pins, author=maya):
         services.post_pin(user=maya, post=post)
 
-    with django_assert_num_queries(3):  # the person (and whether they pinned), pins, posts
+    # the person (and whether they pinned), pins, the page's post ids, their cards
+    with django_assert_num_queries(4):
         client.get("/@maya/")

@@ -34,7 +34,7 @@ def busy_post(*, text, viewer, in_reply_to=None, mention=None):
 
 # The pinned figures (signed in): session + user (2), the nav's unread count (1), and the page's.
 PERMALINK_QUERIES = 7  # + the post, the ancestor ids (recursive), the ancestors, the replies
-TAG_QUERIES = 4  # + one page of posts with all card data
+TAG_QUERIES = 5  # + one page of post ids, then their cards
 NOTIFICATION_QUERIES = 5  # + one page of notifications, marking them read
 POST_QUERIES = 24  # a reply with mentions and hashtags: see the test below
 
@@ -122,7 +122,8 @@ def test_every_kind_of_card_renders_from_the_one_card_query(
     assert f'src="{ana.avatar_thumbnail.url}"' in page
     assert 'aria-pressed="true">Like <span class="count">1</span>' in page
 
-    with django_assert_num_queries(5):  # session, user, the person, their posts, unread badge
+    # session, user, the person, their post ids, their cards, unread badge
+    with django_assert_num_queries(6):
         profile = client_logged_in.get(f"/@{ana.username}/").content.decode()
     assert profile.count('class="post-card') == 3
 
