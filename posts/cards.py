@@ -9,11 +9,13 @@ CSRF token, where a form goes back to, and whether the menu offers Pin and Delet
 
 The key of a card is a digest of everything it is rendered from: the columns the card query loads
 for the post and the post it reposts (posts.models.CARD_FIELDS, which covers any change to the
-post, its counts, its author's name, avatar or industry), its attachments, the templates' source
-and the settings that shape URLs. A changed card therefore has a new key, and a key's HTML never
-goes stale: nothing is ever invalidated, and no write needs to know about this cache. A column the
-template reads but the card query does not load would be a query per card, which the pinned query
-counts of every page of cards would show.
+post, its counts, its author's name, avatar or industry), its attachments, the source of the
+templates and of the code that renders them (a deployment starts afresh), the settings and script
+prefix that shape URLs, and, where the storage signs its links, the half of a link's life we are
+in (so a kept avatar link is always valid). A changed card therefore has a new key, and a key's
+HTML never goes stale: nothing is ever invalidated, and no write needs to know about this cache.
+A column the template reads but the card query does not load would be a query per card, which
+the pinned query counts of every page of cards would show.
 
 Because a key names one immutable rendering, each process keeps the cards it used last in its own
 memory (CARD_CACHE_ENTRIES of them); with Redis (REDIS_URL) a process also reads what other
@@ -23,6 +25,7 @@ processes rendered, with one get_many per page.
 import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
 from datetime import datetime
 
@@ -32,20 +35,23 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.defaultfilters import urlencode
 from django.template.loader import get_template
-from django.utils import timezone
+from django.urls import get_script_prefix
+from django.utils import autoreload, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from posts.models import _CARD_POST_FIELDS, Post
 
 CARD_TEMPLATE = "posts/partials/post_card.html"
-# Every template a card is made of: their source is part of each key, so a deployment that
-# changes one never reads cards the old templates rendered (the shared store outlives processes).
+# Every template a card is made of, and the apps whose code renders it (URLs, text, tags, people's
+# names and initials): their source is part of each key, so a deployment that changes one never
+# reads cards the old code rendered (the shared store outlives processes).
 CARD_TEMPLATES = (
     CARD_TEMPLATE,
     "posts/partials/attachments.html",
     "accounts/partials/avatar.html",
 )
+CARD_CODE = ("core", "accounts", "posts", "microblog")
 # How long the shared store keeps a card nobody read: a key never goes stale, so this only
 # bounds the memory of cards no page shows any more.
 SHARED_SECONDS = 7 * 24 * 3600
@@ -133,22 +139,38 @@ _generation: str | None = None
 
 
 @receiver(setting_changed)
-def _settings_changed(**kwargs):
-    # Tests change the storage and URL settings a card's avatar URLs come from.
+@receiver(autoreload.file_changed)
+def _forget(**kwargs):
+    # Tests change the storage and URL settings a card's links come from; the development
+    # server reloads changed templates without a restart.
     global _generation
     _generation = None
     kept.clear()
 
 
-def _template_generation() -> str:
+def _code_generation() -> str:
+    """A digest of the card's templates, the code that renders them and the URL settings."""
     global _generation
     if _generation is None:
         digest = hashlib.blake2b(digest_size=8)
         for name in CARD_TEMPLATES:
             digest.update(get_template(name).template.source.encode())
+        for app in CARD_CODE:
+            for path in sorted((settings.BASE_DIR / app).rglob("*.py")):
+                if "migrations" not in path.parts:
+                    digest.update(path.read_bytes())
         digest.update(repr((settings.MEDIA_URL, settings.STORAGES)).encode())
         _generation = digest.hexdigest()
     return _generation
+
+
+def _link_window() -> int:
+    """Which half of a signed storage link's life this is (0 when links are not signed): a card
+    kept in one half is rendered again in the next, so its links never expire on a page."""
+    options = settings.STORAGES["default"].get("OPTIONS", {})
+    if not options.get("querystring_auth"):
+        return 0
+    return int(time.time() // max(1, options.get("querystring_expire", 3600) // 2))
 
 
 def _column(post, path: list[str]):
@@ -246,7 +268,14 @@ def render_cards(context, posts, *, part: str | None = None, pinned: bool = Fals
     template_name = f"{CARD_TEMPLATE}#{part}" if part else CARD_TEMPLATE
     # Search results mark the matched words in the text: those cards are rendered, not kept.
     highlight = context.get("search_highlight")
-    generation = _template_generation() + timezone.get_current_timezone_name()
+    generation = "-".join(
+        (
+            _code_generation(),
+            timezone.get_current_timezone_name(),
+            get_script_prefix(),
+            str(_link_window()),
+        )
+    )
     keys = [None if highlight else card_key(post, part, generation) for post in posts]
     wanted = [key for key in keys if key is not None]
     found = kept.get_many(wanted) if wanted else {}

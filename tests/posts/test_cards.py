@@ -12,6 +12,7 @@ from accounts import avatars
 from accounts import services as account_services
 from moderation import services as moderation_services
 from posts import cards, services
+from posts.models import Post
 from tests.accounts.images import image_upload
 from tests.factories import IndustryFactory, UserFactory
 
@@ -310,3 +311,34 @@ def test_a_suspension_takes_the_cards_away_and_lifting_it_brings_them_back(
     assert f'id="post-{post.pk}"' not in suspended
     assert permalink_suspended == 404
     assert "Mixing the dialogue stems tonight" in card_of(lifted, post)
+
+
+def test_the_script_prefix_is_part_of_the_key(client, post):
+    from django.urls import set_script_prefix
+
+    get(client, permalink(post))
+    set_script_prefix("/microblog/")
+    try:
+        html = cards.render_cards(
+            {"user": UserFactory(), "here": "/", "csrf_token": "x"},
+            Post.objects.with_card_data().filter(pk=post.pk),
+        )
+    finally:
+        set_script_prefix("/")
+
+    assert 'href="/microblog/@maya/"' in html
+
+
+def test_a_kept_card_is_not_served_once_the_code_that_rendered_it_changed(client, post):
+    get(client, permalink(post))
+    key = next(iter(cards.kept.cards))
+    cards._forget()  # a new process, or a deployment: the code's digest is taken again
+    cards.CARD_CODE += ("search",)
+    try:
+        get(client, permalink(post))
+        keys = list(cards.kept.cards)
+    finally:
+        cards.CARD_CODE = cards.CARD_CODE[:-1]
+        cards._forget()
+
+    assert keys and key not in keys

@@ -193,3 +193,29 @@ def avatar_for(person) -> tuple[str, str]:
     )
     person.save()
     return person.avatar.name, person.avatar_thumbnail.name
+
+
+def test_a_kept_card_never_shows_an_expired_avatar_link(client, s3, settings):
+    # Links signed for 2 s: a kept card is rendered again in each second (half a link's life).
+    options = {**settings.STORAGES["default"]["OPTIONS"], "querystring_expire": 2}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": options},
+    }
+    maya = UserFactory(username="maya")
+    avatar_for(maya)
+    post = services.post_create(author=maya, text="Signed")
+    permalink = f"/@maya/{post.pk}/"
+
+    def avatar_link() -> str:
+        page = client.get(permalink).content.decode()
+        card = page[page.index(f'id="post-{post.pk}"') :]
+        return card[card.index('src="') + 5 :].split('"', 1)[0].replace("&amp;", "&")
+
+    first = avatar_link()
+    time.sleep(1.1)  # the clock, not the page: the next half of the links' life
+    second = avatar_link()
+
+    assert first != second
+    with urllib.request.urlopen(second) as response:
+        assert response.status == 200
