@@ -38,6 +38,13 @@ def manage(env, *args):
 
 
 def reset_database(env, name: str) -> None:
+    if env["DATABASE_URL"].startswith("sqlite"):  # BENCH_DATABASE_URL=sqlite:////path/bench.db
+        import dj_database_url
+
+        path = Path(dj_database_url.parse(env["DATABASE_URL"])["NAME"])
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        return
     for command in (["dropdb", "--if-exists", "--force"], ["createdb"]):
         subprocess.run(
             [*command, "-h", "127.0.0.1", "-U", "postgres", name], check=True, capture_output=True
