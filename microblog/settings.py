@@ -217,9 +217,9 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Rendered post cards (posts.cards): each process keeps the last CARD_CACHE_ENTRIES it used (about
-# 3 KB each); with Redis, processes and nodes also share them. A card's key names one immutable
-# rendering, so a process's own copy is never stale.
-CARD_CACHE_ENTRIES = env_int("CARD_CACHE_ENTRIES", 5000)
+# 9 KB each in memory, so 2,000 is about 18 MB a worker); with Redis, processes and nodes also
+# share them. A card's key names one immutable rendering, so a process's own copy is never stale.
+CARD_CACHE_ENTRIES = env_int("CARD_CACHE_ENTRIES", 2000)
 CARD_CACHE_SHARED = "default" if REDIS_URL else None
 
 # Background tasks (django.tasks), run by `manage.py worker`, which `make run` starts beside the
