@@ -342,3 +342,95 @@ def test_a_kept_card_is_not_served_once_the_code_that_rendered_it_changed(client
         cards._forget()
 
     assert keys and key not in keys
+
+
+# No viewer's data in a kept card ------------------------------------------------------------------
+
+
+@pytest.fixture
+def every_kind(maya):
+    """One card of each kind, by maya unless said: a reply, a followers-only post and a reply
+    to it, a message, an unlisted pinned post, a repost, pictures, a sound clip and a repost of
+    the pictures, a removed post."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from follows.services import follow_create
+    from tests.accounts.images import upload
+    from tests.posts import sounds
+
+    jonas = UserFactory(username="jonas")
+    staff = UserFactory(username="mod_ria", is_staff=True)
+    staff.groups.add(Group.objects.get(name="Moderators"))
+    follow_create(follower=jonas, followee=maya)
+    plain = services.post_create(author=maya, text="Hi @jonas #mixing https://example.com/?a=1&b=2")
+    narrow = services.post_create(author=maya, text="followers", visibility="private")
+    pictures = [services.attachment_create(owner=maya, upload=image_upload()) for _ in range(2)]
+    clip = services.attachment_create(
+        owner=maya, upload=upload(sounds.wav_bytes(), "take.wav", "audio/wav")
+    )
+    removed = services.post_create(author=maya, text="gone")
+    moderation_services.post_remove(moderator=staff, post=removed, reason="spam")
+    with_pictures = services.post_create(
+        author=maya, text="", media=[(p.pk, 'a "quoted" <b>') for p in pictures]
+    )
+    unlisted = services.post_create(author=maya, text="quiet", visibility="unlisted")
+    services.post_pin(user=maya, post=unlisted, pinned=True)
+    posts = [
+        plain,
+        services.post_create(author=jonas, text="@maya yes", in_reply_to=plain),
+        narrow,
+        services.post_create(author=jonas, text="@maya ok", in_reply_to=narrow),
+        services.post_create(author=maya, text="@jonas between us", visibility="direct"),
+        unlisted,
+        services.repost_create(user=jonas, post=plain),
+        with_pictures,
+        services.post_create(author=maya, text="listen", media=[(clip.pk, "a <clip>")]),
+        services.repost_create(user=jonas, post=with_pictures),
+        removed,
+    ]
+    services.like_create(user=jonas, post=plain)
+    viewers = [AnonymousUser(), maya, jonas, staff]
+    return posts, viewers
+
+
+def cards_for(viewer, posts, *, pinned=False) -> str:
+    from django.middleware.csrf import get_token
+    from django.template import engines
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/@maya/?page=<2>&x=1")
+    request.user = viewer
+    get_token(request)
+    ids = [post.pk for post in posts]
+    loaded = Post.objects.with_card_data(viewer).in_bulk(ids)
+    template = engines["django"].from_string("{% load posts %}{% post_cards posts pinned=pinned %}")
+    html = template.render({"posts": [loaded[pk] for pk in ids], "pinned": pinned}, request)
+    return tokenless(html)
+
+
+@pytest.mark.parametrize("pinned", [False, True])
+def test_a_card_kept_for_one_viewer_is_what_any_other_would_get_rendered(every_kind, pinned):
+    posts, viewers = every_kind
+    for first in viewers:
+        cards.kept.clear()
+        cards_for(first, posts, pinned=pinned)  # kept as rendered for `first`
+        for viewer in viewers:
+            from_kept = cards_for(viewer, posts, pinned=pinned)
+            cards.kept.clear()
+            rendered = cards_for(viewer, posts, pinned=pinned)
+            cards_for(first, posts, pinned=pinned)
+
+            assert from_kept == rendered, (first, viewer)
+            assert "<!--" not in rendered
+
+
+def test_the_card_templates_read_nothing_of_the_viewer_or_the_request():
+    # A card is rendered without them, so such a variable would print nothing, silently.
+    from django.template.loader import get_template
+
+    viewer_names = {"user", "request", "here", "next", "csrf_token", "perms", "messages"}
+    for name in cards.CARD_TEMPLATES:
+        source = get_template(name).template.source
+        for tag in re.findall(r"\{[{%](.*?)[}%]\}", source, re.S):
+            unquoted = re.sub(r"'[^']*'|\"[^\"]*\"", "", tag)
+            assert not viewer_names & set(re.findall(r"\b\w+\b", unquoted)), (name, tag)
