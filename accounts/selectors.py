@@ -103,20 +103,24 @@ def profile_people(*, viewer=None) -> QuerySet[User]:
     )
 
 
+def _profile_posts(person: User, viewer) -> QuerySet:
+    """The posts of `person` that `viewer` may see on their profile, in no order (people see
+    their own removed posts, marked; staff see all). Messages are in conversations, not on
+    profiles."""
+    return person.posts.visible_to(viewer).without_messages()
+
+
 def profile_post_rows(*, person: User, viewer=None) -> QuerySet:
-    """The posts of `person` that `viewer` may see on their profile, with their card data, in
-    no order: the profile's pages and the client API's account statuses read them (people
-    see their own removed posts, marked; staff see all). Messages are in conversations, not
-    on profiles."""
-    return person.posts.visible_to(viewer).without_messages().with_card_data(viewer)
+    """A profile's posts (`_profile_posts`) with their card data, in no order: the client API's
+    account statuses read them."""
+    return _profile_posts(person, viewer).with_card_data(viewer)
 
 
 def profile_posts(
     *, person: User, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
 ) -> Page:
-    """One page of `profile_post_rows`, newest first."""
-    posts = person.posts.visible_to(viewer).without_messages()
-    return posts.card_page(viewer, before=before, limit=limit)
+    """One page of a profile's posts with their cards, newest first."""
+    return _profile_posts(person, viewer).card_page(viewer, before=before, limit=limit)
 
 
 def profile_pinned(*, person: User, viewer=None) -> list:

@@ -31,13 +31,14 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.signals import setting_changed
+from django.db.models.fields.files import FieldFile
 from django.dispatch import receiver
 from django.template.defaultfilters import urlencode
+from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import autoreload, timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from posts.models import _CARD_POST_FIELDS, Post
@@ -135,23 +136,21 @@ class _Kept:
 
 
 kept = _Kept()
-_generation: str | None = None
+_sources: str | None = None
 
 
-@receiver(setting_changed)
 @receiver(autoreload.file_changed)
 def _forget(**kwargs):
-    # Tests change the storage and URL settings a card's links come from; the development
-    # server reloads changed templates without a restart.
-    global _generation
-    _generation = None
+    # The development server reloads a changed template without restarting the process.
+    global _sources
+    _sources = None
     kept.clear()
 
 
-def _code_generation() -> str:
-    """A digest of the card's templates, the code that renders them and the URL settings."""
-    global _generation
-    if _generation is None:
+def _source_digest() -> str:
+    """A digest of the card's templates and of the code that renders them, once a process."""
+    global _sources
+    if _sources is None:
         digest = hashlib.blake2b(digest_size=8)
         for name in CARD_TEMPLATES:
             digest.update(get_template(name).template.source.encode())
@@ -159,9 +158,23 @@ def _code_generation() -> str:
             for path in sorted((settings.BASE_DIR / app).rglob("*.py")):
                 if "migrations" not in path.parts:
                     digest.update(path.read_bytes())
-        digest.update(repr((settings.MEDIA_URL, settings.STORAGES)).encode())
-        _generation = digest.hexdigest()
-    return _generation
+        _sources = digest.hexdigest()
+    return _sources
+
+
+def _generation() -> str:
+    """What every key of this request shares: the sources, and the settings, time zone, script
+    prefix and signed links' window the cards' dates and links come from (hashed: the storage
+    settings hold its keys)."""
+    shaping = repr((settings.MEDIA_URL, settings.STORAGES, timezone.get_current_timezone_name()))
+    return "-".join(
+        (
+            _source_digest(),
+            hashlib.blake2b(shaping.encode(), digest_size=8).hexdigest(),
+            get_script_prefix(),
+            str(_link_window()),
+        )
+    )
 
 
 def _link_window() -> int:
@@ -179,9 +192,7 @@ def _column(post, path: list[str]):
         value = getattr(value, name)
         if value is None:
             return None
-    if hasattr(value, "name") and hasattr(value, "storage"):  # a FieldFile
-        return value.name
-    return value
+    return value.name if isinstance(value, FieldFile) else value
 
 
 _CARD_PATHS = [field.split("__") for field in _CARD_POST_FIELDS]
@@ -240,17 +251,11 @@ def _page_values(context, pinned: bool) -> dict:
     """The slots' values that are the same for every card of a page."""
     viewer = context["user"]
     here = context.get("here", "")
-    token = context.get("csrf_token")
-    csrf = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        if token and token != "NOTPROVIDED"
-        else ""
-    )
     return {
         "now": timezone.now(),
         "authed": viewer.is_authenticated,
         "pinned": pinned,
-        "csrf": csrf,
+        "csrf": CsrfTokenNode().render(context),
         "next": str(conditional_escape(context.get("next") or here)),
         "back": str(conditional_escape(urlencode(here))),
     }
@@ -268,14 +273,7 @@ def render_cards(context, posts, *, part: str | None = None, pinned: bool = Fals
     template_name = f"{CARD_TEMPLATE}#{part}" if part else CARD_TEMPLATE
     # Search results mark the matched words in the text: those cards are rendered, not kept.
     highlight = context.get("search_highlight")
-    generation = "-".join(
-        (
-            _code_generation(),
-            timezone.get_current_timezone_name(),
-            get_script_prefix(),
-            str(_link_window()),
-        )
-    )
+    generation = _generation()
     keys = [None if highlight else card_key(post, part, generation) for post in posts]
     wanted = [key for key in keys if key is not None]
     found = kept.get_many(wanted) if wanted else {}

@@ -43,6 +43,12 @@ def rendered_cards(response) -> int:
     return sum(1 for template in response.templates if template.name == CARD)
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    # Each test counts renders from an empty store, as a new process starts.
+    cards.kept.clear()
+
+
 @pytest.fixture
 def maya(db):
     return UserFactory(username="maya", display_name="Maya Lind")
