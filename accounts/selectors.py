@@ -120,7 +120,7 @@ def profile_posts(
     *, person: User, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
 ) -> Page:
     """One page of a profile's posts with their cards, newest first."""
-    return _profile_posts(person, viewer).card_page(viewer, before=before, limit=limit)
+    return _profile_posts(person, viewer).card_page(viewer, rows=True, before=before, limit=limit)
 
 
 def profile_pinned(*, person: User, viewer=None) -> list:

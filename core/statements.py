@@ -13,16 +13,26 @@ build time) cannot be kept, and is refused the first time it is used.
 """
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
 from django.dispatch import receiver
 
 # Far below any id or constant a query of ours carries: a parameter equal to one is a stand-in.
 _STAND_IN = -(2**62)
 
-Build = Callable[..., tuple[str, Sequence]]
+Build = Callable[..., QuerySet | tuple[str, Sequence]]
+
+
+class Statement(NamedTuple):
+    sql: str
+    params: list
+    # For a queryset's statement, what turns each column's database value into Python (the
+    # compiler's converters by column: a date from SQLite's text, a JSON field's value).
+    converters: list
 
 
 class _Value:
@@ -34,29 +44,40 @@ class _Value:
         self.index = index
 
 
-_kept: dict[tuple, tuple[str, list]] = {}
+_kept: dict[tuple, tuple[str, list, list]] = {}
 
 
 def statement(
     name: str, build: Build, values: Sequence, using: str = DEFAULT_DB_ALIAS
-) -> tuple[str, list]:
-    """The SQL and parameters of `build(*values)`, compiled once a process for each `name`,
-    number of values and database. `build` takes the values and returns (sql, params), e.g.
-    from `queryset.query.sql_with_params()`; its SQL must depend on nothing but `name` and
-    the database (two calls with different values must differ only in those values)."""
+) -> Statement:
+    """The statement of `build(*values)`, compiled once a process for each `name`, number of
+    values and database. `build` takes the values and returns a queryset (run it with
+    `run_rows`) or (sql, params) (e.g. from `queryset.query.sql_with_params()`, run as it is);
+    its SQL must depend on nothing but `name` and the database: two calls with different values
+    must differ only in those values, wherever they go."""
     shape = (name, len(values), using, connections[using].vendor)
     kept = _kept.get(shape)
     if kept is None:
-        kept = _kept[shape] = _compile(name, build, len(values))
-    sql, plan = kept
-    return sql, [values[item.index] if type(item) is _Value else item for item in plan]
+        kept = _kept[shape] = _compile(name, build, len(values), using)
+    sql, plan, converters = kept
+    params = [values[item.index] if type(item) is _Value else item for item in plan]
+    return Statement(sql, params, converters)
 
 
-def _compile(name: str, build: Build, count: int) -> tuple[str, list]:
+def _compiled(built, using: str) -> tuple[str, Sequence, list]:
+    if not isinstance(built, QuerySet):
+        return *built, []
+    compiler = built.query.get_compiler(using)
+    sql, params = compiler.as_sql()
+    columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+    return sql, params, list(compiler.get_converters(columns).items())
+
+
+def _compile(name: str, build: Build, count: int, using: str) -> tuple[str, list, list]:
     first = [_STAND_IN - index for index in range(count)]
     second = [_STAND_IN - 1_001 - index for index in range(count)]  # odd where first is even
-    sql, params = build(*first)
-    other_sql, other_params = build(*second)
+    sql, params, converters = _compiled(build(*first), using)
+    other_sql, other_params, _ = _compiled(build(*second), using)
     if sql != other_sql or len(params) != len(other_params):
         raise ImproperlyConfigured(f"statement {name}: its SQL changes with its values")
     plan = []
@@ -70,7 +91,7 @@ def _compile(name: str, build: Build, count: int) -> tuple[str, list]:
             plan.append(param)
         else:
             raise ImproperlyConfigured(f"statement {name}: a parameter changes between builds")
-    return sql, plan
+    return sql, plan, converters
 
 
 @receiver(setting_changed)
@@ -79,9 +100,22 @@ def _forget(**kwargs):
     _kept.clear()
 
 
-def run_scalar(sql: str, params: Sequence, using: str = DEFAULT_DB_ALIAS):
+def run_scalar(statement: Statement, using: str = DEFAULT_DB_ALIAS):
     """The first column of the first row of a statement, or None."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return None if row is None else row[0]
+    rows = run_rows(statement, using)
+    return rows[0][0] if rows else None
+
+
+def run_rows(statement: Statement, using: str = DEFAULT_DB_ALIAS) -> list[list]:
+    """A statement's rows, each column converted as the queryset would have it."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        rows = [list(row) for row in cursor.fetchall()]
+    for position, (converters, expression) in statement.converters:
+        for row in rows:
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+    return rows

@@ -26,8 +26,9 @@ import hashlib
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import caches
@@ -41,7 +42,9 @@ from django.utils import autoreload, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from posts.models import _CARD_POST_FIELDS, Post
+from accounts.models import OPEN_VISIBILITY, User
+from core.statements import run_rows, statement
+from posts.models import _CARD_POST_FIELDS, Attachment, Post
 
 CARD_TEMPLATE = "posts/partials/post_card.html"
 # Every template a card is made of, and the apps whose code renders it (URLs, text, tags, people's
@@ -198,35 +201,158 @@ def _column(post, path: list[str]):
 _CARD_PATHS = [field.split("__") for field in _CARD_POST_FIELDS]
 
 
-def card_key(post: Post, part: str | None, generation: str) -> str:
-    """The digest of everything `post`'s card (or `part` of it) is rendered from."""
-    row: list = [part, post.pk, *(_column(post, path) for path in _CARD_PATHS)]
-    shown = post.shown
-    if shown is not post:
-        row += [shown.pk, *(_column(shown, path) for path in _CARD_PATHS)]
-    if shown.has_media:
-        row += [
-            sorted((k, v) for k, v in vars(item).items() if not k.startswith("_"))
-            for item in shown.attachments.all()
-        ]
+def card_key(post, part: str | None, generation: str) -> str:
+    """The digest of everything `post`'s card (or `part` of it) is rendered from: a post from
+    with_card_data() or a `CardRow`, which give the same key for the same card."""
+    if isinstance(post, CardRow):
+        row: list = [part, post.pk, *post.columns]
+        if post.shown_pk != post.pk:
+            row += [post.shown_pk, *post.shown_columns]
+        attachments = post.attachments
+    else:
+        row = [part, post.pk, *(_column(post, path) for path in _CARD_PATHS)]
+        shown = post.shown
+        if shown is not post:
+            row += [shown.pk, *(_column(shown, path) for path in _CARD_PATHS)]
+        attachments = _attachments(post)
+    row += [
+        sorted((k, v) for k, v in vars(item).items() if not k.startswith("_"))
+        for item in attachments
+    ]
     digest = hashlib.blake2b(repr(row).encode(), digest_size=16).hexdigest()
     return f"card:{generation}:{digest}"
 
 
-def _viewer_values(post: Post, viewer, page: dict) -> dict:
+def _attachments(post) -> list:
+    """The attachments `post`'s card shows (a post or a `CardRow`), loaded with it."""
+    if isinstance(post, CardRow):
+        return post.attachments
     shown = post.shown
-    own = shown.author_id == viewer.pk if viewer.is_authenticated else False
-    replied = shown.in_reply_to if shown.in_reply_to_id else None
+    return list(shown.attachments.all()) if shown.has_media else []
+
+
+_AT = {name: index for index, name in enumerate(_CARD_POST_FIELDS)}
+# A card's row: the post's id and card columns, the same of the post it reposts (none for a post
+# that is not a repost), and the viewer's flags.
+_ROW_COLUMNS = (
+    "id",
+    *_CARD_POST_FIELDS,
+    *(f"repost_of__{field}" for field in _CARD_POST_FIELDS),
+    "viewer_liked",
+    "viewer_reposted",
+)
+
+
+class CardRow:
+    """A post's card as one row of values (`card_rows`): what the card's key and its viewer's
+    slots read, without the model instances. A page whose cards are kept needs nothing else;
+    the post itself (with_card_data()'s instance, to render the card from) is loaded by
+    render_cards only for a card that is not."""
+
+    __slots__ = (
+        "pk",
+        "columns",
+        "shown_pk",
+        "shown_columns",
+        "viewer_liked",
+        "viewer_reposted",
+        "attachments",
+        "post",
+    )
+
+    def __init__(self, row: list):
+        count = len(_CARD_POST_FIELDS)
+        self.pk = row[0]
+        self.columns = row[1 : count + 1]
+        original = self.columns[_AT["repost_of_id"]]
+        self.shown_pk = original or self.pk
+        self.shown_columns = row[count + 1 : 2 * count + 1] if original else self.columns
+        self.viewer_liked, self.viewer_reposted = row[-2], row[-1]
+        self.attachments: list = []
+        self.post: Post | None = None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def column(self, name: str):
+        """Column `name` (of CARD_FIELDS without "repost_of__") of this post."""
+        return self.columns[_AT[name]]
+
+    def shown(self, name: str):
+        """Column `name` of the post the card shows (the original of a repost)."""
+        return self.shown_columns[_AT[name]]
+
+
+def card_rows(ids: list[int], viewer, *, readable: bool) -> list[CardRow]:
+    """The cards of posts `ids` as rows, in no order: with `readable`, only those `viewer` may
+    read, less hidden people's (Post.objects.readable_by, without_hidden_people), for ids read
+    without those rules (the stored home timeline); without, all of them, for ids read through
+    a page's own rules. One statement, compiled once a process (`core.statements`), and one more
+    for the attachments when a card shows any."""
+    if not ids:
+        return []
+    signed_in = viewer is not None and viewer.is_authenticated
+    # Lengths rounded up to tens, with the last id again: fewer statements to compile.
+    padded = [*ids, *[ids[-1]] * (-len(ids) % 10)]
+    values = [viewer.pk, *padded] if signed_in else padded
+    name = f"card_rows {'readable' if readable else 'all'} {'signed in' if signed_in else ''}"
+    build = partial(_card_rows_query, readable=readable, signed_in=signed_in)
+    rows = [CardRow(row) for row in run_rows(statement(name, build, values))]
+    with_media = {row.shown_pk for row in rows if row.shown("has_media")}
+    if with_media:
+        attachments = defaultdict(list)
+        for item in Attachment.objects.filter(post_id__in=with_media):
+            attachments[item.post_id].append(item)
+        for row in rows:
+            if row.shown_pk in with_media:
+                row.attachments = attachments[row.shown_pk]
+    return rows
+
+
+def _card_rows_query(*values, readable: bool, signed_in: bool):
+    viewer = User(pk=values[0]) if signed_in else None
+    ids = values[1:] if signed_in else values
+    posts = Post.objects.all()
+    if readable:
+        posts = posts.readable_by(viewer).without_hidden_people(viewer)
+    rows = posts.filter(pk__in=ids).order_by()._with_viewer_flags(viewer)
+    return rows.values_list(*_ROW_COLUMNS)
+
+
+def _posts_load(rows: list[CardRow]) -> None:
+    """The model instances of `rows`' posts, for their cards to be rendered: one query (the
+    rows have their attachments)."""
+    posts = Post.objects.filter(pk__in=[row.pk for row in rows]).with_card_data(None, media=False)
+    found = {post.pk: post for post in posts.order_by()}
+    for row in rows:
+        row.post = found[row.pk]
+
+
+def _viewer_values(post, viewer, page: dict) -> dict:
+    """The slots' values of `post`'s card (a post or a `CardRow`) for `viewer`."""
+    if isinstance(post, CardRow):
+        created_at, author_id = post.shown("created_at"), post.shown("author_id")
+        replied = post.shown("in_reply_to_id") is not None
+        reply_open = post.shown("in_reply_to__visibility") in OPEN_VISIBILITY
+        reply_author_id = post.shown("in_reply_to__author_id")
+    else:
+        shown = post.shown
+        created_at, author_id = shown.created_at, shown.author_id
+        replied = shown.in_reply_to_id is not None
+        reply_open = replied and shown.in_reply_to.is_open
+        reply_author_id = shown.in_reply_to.author_id if replied else None
+    own = viewer.is_authenticated and author_id == viewer.pk
     return {
         **page,
-        "since": since(shown.created_at, page["now"]),
+        "since": since(created_at, page["now"]),
         "own": own,
         "liked": post.viewer_liked,
         "reposted": post.viewer_reposted,
         # The answered post is named when it is open to all or the viewer's own: a narrower
         # one's author is not told to someone who perhaps may not read it.
-        "reply_named": replied is not None
-        and (replied.is_open or (viewer.is_authenticated and replied.author_id == viewer.pk)),
+        "reply_named": replied
+        and (reply_open or (viewer.is_authenticated and reply_author_id == viewer.pk)),
     }
 
 
@@ -262,9 +388,9 @@ def _page_values(context, pinned: bool) -> dict:
 
 
 def render_cards(context, posts, *, part: str | None = None, pinned: bool = False) -> SafeString:
-    """The cards of `posts` (from Post.objects.with_card_data(viewer)) for the viewer of
-    `context` (a template's context: user, here, csrf_token, next), or one `part` of each card
-    (a partialdef of the card template, as the like and repost views answer)."""
+    """The cards of `posts` (from Post.objects.with_card_data(viewer), or `card_rows`) for the
+    viewer of `context` (a template's context: user, here, csrf_token, next), or one `part` of
+    each card (a partialdef of the card template, as the like and repost views answer)."""
     posts = list(posts)
     if not posts:
         return mark_safe("")
@@ -283,6 +409,13 @@ def render_cards(context, posts, *, part: str | None = None, pinned: bool = Fals
         fetched = {key: _compile(html) for key, html in shared.get_many(missing).items()}
         kept.set_many(fetched)
         found.update(fetched)
+    unkept = [
+        post
+        for post, key in zip(posts, keys, strict=True)
+        if isinstance(post, CardRow) and (key is None or key not in found)
+    ]
+    if unkept:
+        _posts_load(unkept)
     rendered = {}
     template = None
     out: list[str] = []
@@ -290,8 +423,14 @@ def render_cards(context, posts, *, part: str | None = None, pinned: bool = Fals
         card = found.get(key) if key is not None else None
         if card is None:
             template = template or get_template(template_name)
+            instance = post.post if isinstance(post, CardRow) else post
             html = template.render(
-                {"post": post, "shown": post.shown, "search_highlight": highlight}
+                {
+                    "post": instance,
+                    "shown": instance.shown,
+                    "attachments": _attachments(post),
+                    "search_highlight": highlight,
+                }
             )
             card = _compile(html)
             if key is not None:

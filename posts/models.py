@@ -234,15 +234,16 @@ class PostQuerySet(models.QuerySet):
             hidden_from(viewer, "repost_of__author_id", mutes=mutes)
         )
 
-    def with_card_data(self, viewer=None):
-        """Everything a post card shows, in one query whatever the page length.
+    def with_card_data(self, viewer=None, *, media: bool = True):
+        """Everything a post card shows, in one query whatever the page length, and one more for
+        the attachments when a card shows any (not with `media` False).
 
         The viewer's flags are about the post the card shows: the original for a repost, the post
         itself otherwise (`ViewerMarked`). The counts are stored on the posts (see `counts_refresh`)
         and mentions' usernames too, so neither costs a lookup per card.
         """
         queryset = (
-            self._with_media()
+            (self._with_media() if media else self)
             .select_related(
                 "author",
                 "author__industry",
@@ -256,17 +257,26 @@ class PostQuerySet(models.QuerySet):
         )
         return queryset._with_viewer_flags(viewer)
 
-    def card_page(self, viewer=None, **page) -> Page:
+    def card_page(self, viewer=None, *, rows: bool = False, **page) -> Page:
         """A page of these posts (`core.paging.keyset_page`'s arguments) with their cards' data,
-        in two queries: the page's ids, then their cards by id.
+        in two queries: the page's ids, then their cards by id, as posts (with_card_data) or,
+        with `rows`, as `posts.cards.CardRow`s for pages that only show cards.
 
         In one query, PostgreSQL plans the card's ten joins again for each value of a filter (a
         person's posts, a tag's), which took longer than running it (5-7 ms); by ids, the
         prepared statement keeps its plan."""
         ids = keyset_page(self.only("id"), **page)
         wanted = [post.pk for post in ids.items]
-        found = self.model._default_manager.filter(pk__in=wanted).with_card_data(viewer)
-        cards = {post.pk: post for post in found.order_by()} if wanted else {}
+        if rows:
+            from posts.cards import card_rows  # the cards module renders; it imports this one
+
+            found = card_rows(wanted, viewer, readable=False)
+        elif wanted:
+            found = self.model._default_manager.filter(pk__in=wanted).with_card_data(viewer)
+            found = found.order_by()
+        else:
+            found = []
+        cards = {post.pk: post for post in found}
         return Page([cards[pk] for pk in wanted if pk in cards], ids.next_before)
 
     def with_status_data(self, viewer=None):

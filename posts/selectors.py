@@ -134,10 +134,12 @@ def tag_posts(
     after: int | None = None,
     oldest_first: bool = False,
     only_media: bool = False,
+    rows: bool = False,
 ) -> Page:
     """Public posts with hashtag `tag` (any case), newest first, `limit` of them below id
     `before` (`core.paging.keyset_page` reads `after` and `oldest_first` too); with
-    `only_media`, those with pictures or sound."""
+    `only_media`, those with pictures or sound. With `rows`, the cards as rows for a page
+    (`PostQuerySet.card_page`)."""
     posts = (
         Post.objects.listed()
         .without_hidden_people(viewer)
@@ -146,7 +148,7 @@ def tag_posts(
     if only_media:
         posts = posts.filter(has_media=True)
     return posts.card_page(
-        viewer, before=before, limit=limit, after=after, oldest_first=oldest_first
+        viewer, rows=rows, before=before, limit=limit, after=after, oldest_first=oldest_first
     )
 
 
@@ -170,8 +172,7 @@ def notifications_visible(*, user):
 def notifications_unread_count(*, user) -> int:
     """How many of `user`'s visible notifications are unread. Shown on every signed-in page, so
     its statement is compiled once a process (`core.statements`)."""
-    sql, params = statement("notifications_unread_count", _unread_count_sql, [user.pk])
-    return run_scalar(sql, params)
+    return run_scalar(statement("notifications_unread_count", _unread_count_sql, [user.pk]))
 
 
 def _unread_count_sql(person_id: int) -> tuple[str, list]:

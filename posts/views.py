@@ -290,7 +290,7 @@ def pin(request, pk):
 def tag(request, tag):
     """/tags/<tag>/: posts with the hashtag, newest first; "More" loads the next page."""
     before = query_id(request, "before")
-    page = selectors.tag_posts(tag=tag, viewer=request.user, before=before)
+    page = selectors.tag_posts(tag=tag, viewer=request.user, before=before, rows=True)
     path = reverse("posts:tag", args=[tag])
     context = {"tag": tag, "posts": page.items, "next_url": next_page_url(request, path, page)}
     if is_fragment(request) and before is not None:

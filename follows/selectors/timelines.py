@@ -6,7 +6,9 @@ design. Page 1 and every later page inside the stored timeline is two queries wh
 number of followees or posts:
     1. SELECT post_id FROM follows_timelineentry WHERE owner_id = :me [AND post_id < :before]
        ORDER BY post_id DESC LIMIT 30            -- backward range scan of (owner_id, post_id)
-    2. the card columns of those posts, by primary key, filtered by Post.objects.readable_by()
+    2. the card columns of those posts, by primary key, filtered by Post.objects.readable_by():
+       as rows (posts.cards.card_rows), the statement compiled once a process; a third query
+       loads the posts whose cards are not kept yet, for them to be rendered
 20 posts are shown; 10 spare ids are fetched so that a few removed posts or hidden authors in a
 page do not shorten it. If more than 10 of 30 are hidden the page is shorter than 20; "Load more"
 still continues below the last id looked at. Past the end of the stored timeline (trimmed at
@@ -21,6 +23,7 @@ from django.db.models import Q
 from accounts.models import Industry, User, hidden_from
 from core.paging import PAGE_SIZE, Page, keyset_page
 from follows.models import Follow, TimelineEntry
+from posts.cards import card_rows
 from posts.models import Post, audience
 
 # Extra ids fetched so a few invisible posts do not shorten a page.
@@ -29,19 +32,20 @@ SPARE = 10
 NEWER_LIMIT = 100
 
 
-def _loaded(posts, viewer, cards: bool):
-    """`posts` with what a card shows, or (not `cards`) what the client API's Status reads."""
-    return posts.with_card_data(viewer) if cards else posts.with_status_data(viewer)
-
-
-def _posts_by_ids(ids: list[int], viewer, cards: bool = True) -> list[Post]:
+def _posts_by_ids(ids: list[int], viewer, cards: bool = True) -> list:
+    """The posts `ids` that `viewer` may read, less hidden people's, newest first: as
+    `posts.cards.CardRow`s for the pages, or (not `cards`) posts for the client API."""
     if not ids:
         return []
-    # without_hidden_people() drops posts by people the viewer blocks, is blocked by or mutes
-    # (and reposts of them): subqueries in this same query, so the page stays two queries.
-    posts = Post.objects.readable_by(viewer).without_hidden_people(viewer)
+    if cards:
+        found = card_rows(ids, viewer, readable=True)
+    else:
+        # without_hidden_people() drops posts by people the viewer blocks, is blocked by or
+        # mutes (and reposts of them): subqueries in this same query, so the page stays two
+        # queries.
+        posts = Post.objects.readable_by(viewer).without_hidden_people(viewer)
+        found = posts.with_status_data(viewer).filter(id__in=ids).order_by()
     # Newest first, sorted here: ordering thirty rows in SQL cost more to compile than to sort.
-    found = _loaded(posts, viewer, cards).filter(id__in=ids).order_by()
     return sorted(found, key=lambda post: post.pk, reverse=True)
 
 
@@ -163,11 +167,14 @@ def public_timeline(
 ) -> Page:
     """Everyone's public posts on this server, newest first (`core.paging.keyset_page` reads
     `before`, `after` and `oldest_first`); with `only_media`, those with pictures or sound.
-    `cards`: as home_timeline's."""
-    posts = _loaded(Post.objects.listed().without_hidden_people(viewer), viewer, cards)
+    `cards`: as home_timeline's (the pages' cards as rows, by ids: `PostQuerySet.card_page`)."""
+    posts = Post.objects.listed().without_hidden_people(viewer)
     if only_media:
         posts = posts.filter(has_media=True)
-    return keyset_page(posts, before=before, limit=limit, after=after, oldest_first=oldest_first)
+    reading = {"before": before, "limit": limit, "after": after, "oldest_first": oldest_first}
+    if cards:
+        return posts.card_page(viewer, rows=True, **reading)
+    return keyset_page(posts.with_status_data(viewer), **reading)
 
 
 def industry_timeline(
@@ -175,4 +182,4 @@ def industry_timeline(
 ) -> Page:
     """Public posts by people in `industry`, newest first."""
     posts = Post.objects.listed().without_hidden_people(viewer).filter(author__industry=industry)
-    return posts.card_page(viewer, before=before, limit=limit)
+    return posts.card_page(viewer, rows=True, before=before, limit=limit)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import block_create
-from core.statements import run_scalar, statement
+from core.statements import Statement, run_rows, run_scalar, statement
 from posts import selectors, services
 from posts.models import Post
 from tests.factories import PostFactory, UserFactory
@@ -33,8 +33,8 @@ def posts_by(author_id):
 
 
 def count_of(name, build, *values):
-    sql, params = statement(name, build, list(values))
-    return run_scalar(f"SELECT COUNT(*) FROM ({sql}) counted", params)  # noqa: S608 (test SQL)
+    sql, params, _ = statement(name, build, list(values))
+    return run_scalar(Statement(f"SELECT COUNT(*) FROM ({sql}) counted", params, []))  # noqa: S608
 
 
 def test_one_compilation_serves_every_value():
@@ -48,6 +48,20 @@ def test_one_compilation_serves_every_value():
     assert count_of("test posts_by", build, maya.pk + ben.pk + 100) == 0
 
     assert build.calls == 2  # compiled twice on first use, to find the values; never again
+
+
+def test_a_querysets_columns_come_back_as_the_queryset_gives_them():
+    post = PostFactory(text="converted", mentioned_usernames=["ana"])
+
+    def columns(post_id):
+        return Post.objects.filter(pk=post_id).values_list(
+            "created_at", "has_media", "mentioned_usernames", "author__avatar"
+        )
+
+    rows = run_rows(statement("test columns", columns, [post.pk]))
+
+    assert rows == [list(columns(post.pk).get())]
+    assert rows[0][0] == post.created_at and rows[0][1] is False
 
 
 def test_a_build_whose_parameters_hold_the_time_is_refused():

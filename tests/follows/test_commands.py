@@ -14,7 +14,7 @@ def test_seed_demo_people_follow_each_other_and_have_filled_timelines():
     maya = User.objects.get(username="maya")
     assert Follow.objects.filter(follower=maya).count() == 4
     timeline = selectors.timelines.home_timeline(user=maya).items
-    authors = {post.author.username for post in timeline}
+    authors = {post.column("author__username") for post in timeline}
     assert {"maya", "aiko", "sam", "jonas", "leo"} <= authors
     assert "priya" not in authors  # maya does not follow her
 

@@ -399,7 +399,7 @@ def every_kind(maya):
     return posts, viewers
 
 
-def cards_for(viewer, posts, *, pinned=False) -> str:
+def cards_for(viewer, posts, *, pinned=False, rows=False) -> str:
     from django.middleware.csrf import get_token
     from django.template import engines
     from django.test import RequestFactory
@@ -408,7 +408,10 @@ def cards_for(viewer, posts, *, pinned=False) -> str:
     request.user = viewer
     get_token(request)
     ids = [post.pk for post in posts]
-    loaded = Post.objects.with_card_data(viewer).in_bulk(ids)
+    if rows:
+        loaded = {row.pk: row for row in cards.card_rows(ids, viewer, readable=False)}
+    else:
+        loaded = Post.objects.with_card_data(viewer).in_bulk(ids)
     template = engines["django"].from_string("{% load posts %}{% post_cards posts pinned=pinned %}")
     html = template.render({"posts": [loaded[pk] for pk in ids], "pinned": pinned}, request)
     return tokenless(html)
@@ -428,6 +431,32 @@ def test_a_card_kept_for_one_viewer_is_what_any_other_would_get_rendered(every_k
 
             assert from_kept == rendered, (first, viewer)
             assert "<!--" not in rendered
+
+
+def test_cards_from_rows_are_the_cards_from_posts(every_kind):
+    """Pages that read their cards as rows (card_rows) give every viewer what posts give them,
+    rendered or kept, under the same keys: a card kept from one is served to the other."""
+    posts, viewers = every_kind
+    for viewer in viewers:
+        cards.kept.clear()
+        from_rows = cards_for(viewer, posts, rows=True)
+        kept = dict(cards.kept.cards)
+        from_posts = cards_for(viewer, posts)
+        assert dict(cards.kept.cards) == kept  # nothing rendered again
+        cards.kept.clear()
+        cards_for(viewer, posts)
+        assert cards_for(viewer, posts, rows=True) == from_rows == from_posts, viewer
+        assert len(kept) == len(posts) and "<!--" not in from_rows
+
+
+def test_a_page_of_kept_cards_as_rows_loads_no_posts(every_kind, django_assert_num_queries):
+    posts, viewers = every_kind
+    ids = [post.pk for post in posts]
+    cards_for(viewers[2], posts, rows=True)
+    rows = cards.card_rows(ids, viewers[2], readable=False)
+    with django_assert_num_queries(0):
+        html = cards.render_cards({"user": viewers[2], "csrf_token": "t"}, rows)
+    assert html.count('class="post-card') == len(posts)
 
 
 def test_the_card_templates_read_nothing_of_the_viewer_or_the_request():
