@@ -284,20 +284,50 @@ class CardRow:
         return self.shown_columns[_AT[name]]
 
 
-def card_rows(ids: list[int], viewer, *, readable: bool) -> list[CardRow]:
+def card_rows(ids: list[int], viewer, *, readable: bool, mutes: bool = True) -> list[CardRow]:
     """The cards of posts `ids` as rows, in no order: with `readable`, only those `viewer` may
-    read, less hidden people's (Post.objects.readable_by, without_hidden_people), for ids read
-    without those rules (the stored home timeline); without, all of them, for ids read through
-    a page's own rules. One statement, compiled once a process (`core.statements`), and one more
-    for the attachments when a card shows any."""
+    read, less hidden people's (Post.objects.readable_by, without_hidden_people with `mutes`),
+    for ids read without those rules (the stored home timeline, a thread's ancestors); without,
+    all of them, for ids read through a page's own rules. One statement, compiled once a
+    process (`core.statements`), and one more for the attachments when a card shows any."""
     if not ids:
         return []
     signed_in = viewer is not None and viewer.is_authenticated
     # Lengths rounded up to tens, with the last id again: fewer statements to compile.
     padded = [*ids, *[ids[-1]] * (-len(ids) % 10)]
     values = [viewer.pk, *padded] if signed_in else padded
-    name = f"card_rows {'readable' if readable else 'all'} {'signed in' if signed_in else ''}"
-    build = partial(_card_rows_query, readable=readable, signed_in=signed_in)
+    name = f"card_rows {readable=} {mutes=} {signed_in=}"
+    build = partial(_card_rows_query, readable=readable, mutes=mutes, signed_in=signed_in)
+    return _rows(name, build, values)
+
+
+def _card_rows_query(*values, readable: bool, mutes: bool, signed_in: bool):
+    viewer = User(pk=values[0]) if signed_in else None
+    ids = values[1:] if signed_in else values
+    posts = Post.objects.all()
+    if readable:
+        posts = posts.readable_by(viewer).without_hidden_people(viewer, mutes=mutes)
+    return posts.filter(pk__in=ids).order_by()._with_viewer_flags(viewer).values_list(*_ROW_COLUMNS)
+
+
+def reply_rows(post_id: int, viewer, *, limit: int) -> list[CardRow]:
+    """The cards of the first `limit` replies to post `post_id` that `viewer` may read, oldest
+    first, less those of people they block or who block them (a conversation shows the replies
+    of people they mute), as rows: one statement compiled once a process, as `card_rows`."""
+    signed_in = viewer is not None and viewer.is_authenticated
+    values = [viewer.pk, post_id] if signed_in else [post_id]
+    build = partial(_reply_rows_query, limit=limit, signed_in=signed_in)
+    return _rows(f"reply_rows {limit=} {signed_in=}", build, values)
+
+
+def _reply_rows_query(*values, limit: int, signed_in: bool):
+    viewer = User(pk=values[0]) if signed_in else None
+    replies = Post.objects.readable_by(viewer).without_hidden_people(viewer, mutes=False)
+    replies = replies.filter(in_reply_to_id=values[-1]).order_by("id")[:limit]
+    return replies._with_viewer_flags(viewer).values_list(*_ROW_COLUMNS)
+
+
+def _rows(name: str, build, values: list) -> list[CardRow]:
     rows = [CardRow(row) for row in run_rows(statement(name, build, values))]
     with_media = {row.shown_pk for row in rows if row.shown("has_media")}
     if with_media:
@@ -308,16 +338,6 @@ def card_rows(ids: list[int], viewer, *, readable: bool) -> list[CardRow]:
             if row.shown_pk in with_media:
                 row.attachments = attachments[row.shown_pk]
     return rows
-
-
-def _card_rows_query(*values, readable: bool, signed_in: bool):
-    viewer = User(pk=values[0]) if signed_in else None
-    ids = values[1:] if signed_in else values
-    posts = Post.objects.all()
-    if readable:
-        posts = posts.readable_by(viewer).without_hidden_people(viewer)
-    rows = posts.filter(pk__in=ids).order_by()._with_viewer_flags(viewer)
-    return rows.values_list(*_ROW_COLUMNS)
 
 
 def _posts_load(rows: list[CardRow]) -> None:

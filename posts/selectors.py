@@ -6,6 +6,7 @@ from accounts.models import User, hidden_from, visible_people
 from core.paging import PAGE_SIZE, Page, keyset_page
 from core.statements import run_scalar, statement
 from posts import text as post_text
+from posts.cards import CardRow, card_rows, reply_rows
 from posts.models import Like, Notification, Post
 
 MAX_ANCESTORS = 50
@@ -67,19 +68,15 @@ def post_ancestors(*, post: Post, viewer) -> list[Post]:
     return [by_id[pk] for pk in reversed(ancestor_ids) if pk in by_id]
 
 
-def post_conversation(*, post: Post, viewer) -> tuple[list[Post], list[Post]]:
+def post_conversation(*, post: Post, viewer) -> tuple[list[CardRow], list[CardRow]]:
     """The visible posts above `post` (oldest first) and its visible direct replies (oldest
-    first, at most MAX_REPLIES), ready for cards. Three queries whatever the thread's size.
-    """
-    ancestors = post_ancestors(post=post, viewer=viewer)
-    replies = list(
-        Post.objects.readable_by(viewer)
-        .without_hidden_people(viewer, mutes=False)
-        .with_card_data(viewer)
-        .filter(in_reply_to=post)
-        .order_by("id")[:MAX_REPLIES]
-    )
-    return ancestors, replies
+    first, at most MAX_REPLIES), as the permalink's cards (`posts.cards.CardRow`): three queries
+    whatever the thread's size, and one more for the posts of cards not kept yet."""
+    ancestor_ids = post_ancestor_ids(post=post)
+    found = card_rows(ancestor_ids, viewer, readable=True, mutes=False)
+    by_id = {row.pk: row for row in found}
+    ancestors = [by_id[pk] for pk in reversed(ancestor_ids) if pk in by_id]
+    return ancestors, reply_rows(post.pk, viewer, limit=MAX_REPLIES)
 
 
 MAX_DESCENDANTS = 1000

@@ -128,6 +128,9 @@ def test_permalink_queries_stay_fixed_with_blocks(
         services.post_create(author=UserFactory(), text=f"reply {n}", in_reply_to=post)
     block_create(blocker=me, blocked=troll)
 
-    # session, user, unread badge, the post, ancestor ids, (no ancestors), replies
+    # session, user, unread badge, the post, ancestor ids, (no ancestors), replies as rows, and
+    # the posts of the replies' cards not kept yet; once kept, not that
+    with django_assert_num_queries(7):
+        client_logged_in.get(f"/@{author.username}/{post.pk}/")
     with django_assert_num_queries(6):
         client_logged_in.get(f"/@{author.username}/{post.pk}/")

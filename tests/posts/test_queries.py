@@ -35,7 +35,8 @@ def busy_post(*, text, viewer, in_reply_to=None, mention=None):
 # The pinned figures (signed in): session + user (2), the nav's unread count (1), and the page's.
 # A page of cards as rows (posts.cards.card_rows) reads the posts of the cards not kept yet in
 # one more query; the tests pin both, the first time and once every card is kept.
-PERMALINK_QUERIES = 7  # + the post, the ancestor ids (recursive), the ancestors, the replies
+# + the post, the ancestor ids (recursive), the ancestors and the replies as rows (kept)
+PERMALINK_QUERIES = 7
 TAG_QUERIES = 5  # + one page of post ids, then their cards as rows (kept)
 NOTIFICATION_QUERIES = 5  # + one page of notifications, marking them read
 POST_QUERIES = 24  # a reply with mentions and hashtags: see the test below
@@ -50,8 +51,12 @@ def test_permalink_queries_are_fixed(client_logged_in, django_assert_num_queries
         busy_post(text="reply #q", viewer=viewer, in_reply_to=post, mention=viewer)
 
     url = f"/@{post.author.username}/{post.pk}/"
+    # The first time, the posts of the ancestors' and of the replies' cards, not kept yet
+    with django_assert_num_queries(PERMALINK_QUERIES + 2):
+        first = client_logged_in.get(url).content.decode()
     with django_assert_num_queries(PERMALINK_QUERIES):
-        client_logged_in.get(url)
+        again = client_logged_in.get(url).content.decode()
+    assert again.count('class="post-card') == first.count('class="post-card') == replies + 2
 
 
 @pytest.mark.parametrize("count", [1, 25])
