@@ -30,9 +30,10 @@ Build = Callable[..., QuerySet | tuple[str, Sequence]]
 class Statement(NamedTuple):
     sql: str
     params: list
-    # For a queryset's statement, what turns each column's database value into Python (the
-    # compiler's converters by column: a date from SQLite's text, a JSON field's value).
-    converters: list
+    # For a queryset's statement, the columns that come back (its expressions, by position), for
+    # each to be converted as the ORM converts it (a date from SQLite's text, a JSON value).
+    columns: list
+    using: str = DEFAULT_DB_ALIAS
 
 
 class _Value:
@@ -48,20 +49,24 @@ _kept: dict[tuple, tuple[str, list, list]] = {}
 
 
 def statement(
-    name: str, build: Build, values: Sequence, using: str = DEFAULT_DB_ALIAS
+    name: str, build: Build, values: Sequence[int], using: str = DEFAULT_DB_ALIAS
 ) -> Statement:
     """The statement of `build(*values)`, compiled once a process for each `name`, number of
     values and database. `build` takes the values and returns a queryset (run it with
-    `run_rows`) or (sql, params) (e.g. from `queryset.query.sql_with_params()`, run as it is);
-    its SQL must depend on nothing but `name` and the database: two calls with different values
-    must differ only in those values, wherever they go."""
+    `run_rows`) or (sql, params) (e.g. from `queryset.query.sql_with_params()`, run as it is).
+
+    The values are ids (ints, never None: the ORM writes "IS NULL" for None). The SQL must depend
+    on nothing but `name` and the database: not on the values (two builds with different ones
+    must differ only in them, wherever they go), nor on anything of the request (the active time
+    zone or language), nor may a build read the database. The check at compilation catches a
+    build that differs between two compilations; it cannot see state that stays the same."""
     shape = (name, len(values), using, connections[using].vendor)
     kept = _kept.get(shape)
     if kept is None:
         kept = _kept[shape] = _compile(name, build, len(values), using)
-    sql, plan, converters = kept
+    sql, plan, columns = kept
     params = [values[item.index] if type(item) is _Value else item for item in plan]
-    return Statement(sql, params, converters)
+    return Statement(sql, params, columns, using)
 
 
 def _compiled(built, using: str) -> tuple[str, Sequence, list]:
@@ -69,14 +74,15 @@ def _compiled(built, using: str) -> tuple[str, Sequence, list]:
         return *built, []
     compiler = built.query.get_compiler(using)
     sql, params = compiler.as_sql()
-    columns = [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
-    return sql, params, list(compiler.get_converters(columns).items())
+    return sql, params, [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
 
 
 def _compile(name: str, build: Build, count: int, using: str) -> tuple[str, list, list]:
     first = [_STAND_IN - index for index in range(count)]
-    second = [_STAND_IN - 1_001 - index for index in range(count)]  # odd where first is even
-    sql, params, converters = _compiled(build(*first), using)
+    # Odd where `first` is even, and far from it: a build that branches on a value (its sign
+    # aside) compiles differently for the two.
+    second = [_STAND_IN - 1_001 - index for index in range(count)]
+    sql, params, columns = _compiled(build(*first), using)
     other_sql, other_params, _ = _compiled(build(*second), using)
     if sql != other_sql or len(params) != len(other_params):
         raise ImproperlyConfigured(f"statement {name}: its SQL changes with its values")
@@ -91,7 +97,7 @@ def _compile(name: str, build: Build, count: int, using: str) -> tuple[str, list
             plan.append(param)
         else:
             raise ImproperlyConfigured(f"statement {name}: a parameter changes between builds")
-    return sql, plan, converters
+    return sql, plan, columns
 
 
 @receiver(setting_changed)
@@ -100,22 +106,24 @@ def _forget(**kwargs):
     _kept.clear()
 
 
-def run_scalar(statement: Statement, using: str = DEFAULT_DB_ALIAS):
+def run_scalar(prepared: Statement):
     """The first column of the first row of a statement, or None."""
-    rows = run_rows(statement, using)
+    rows = run_rows(prepared)
     return rows[0][0] if rows else None
 
 
-def run_rows(statement: Statement, using: str = DEFAULT_DB_ALIAS) -> list[list]:
+def run_rows(prepared: Statement) -> list[list]:
     """A statement's rows, each column converted as the queryset would have it."""
-    connection = connections[using]
+    connection = connections[prepared.using]
     with connection.cursor() as cursor:
-        cursor.execute(statement.sql, statement.params)
-        rows = [list(row) for row in cursor.fetchall()]
-    for position, (converters, expression) in statement.converters:
-        for row in rows:
-            value = row[position]
-            for converter in converters:
-                value = converter(value, expression, connection)
-            row[position] = value
+        cursor.execute(prepared.sql, prepared.params)
+        rows = cursor.fetchall()
+    width = len(prepared.columns) or None
+    rows = [list(row[:width]) for row in rows]
+    # The converters are this thread's connection's own (each thread has its connection).
+    for position, column in enumerate(prepared.columns):
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        for converter in converters:
+            for row in rows:
+                row[position] = converter(row[position], column, connection)
     return rows

@@ -201,9 +201,10 @@ def _column(post, path: list[str]):
 _CARD_PATHS = [field.split("__") for field in _CARD_POST_FIELDS]
 
 
-def card_key(post, part: str | None, generation: str) -> str:
+def card_key(post, part: str | None, generation: str, loaded_for: "CardRow | None" = None) -> str:
     """The digest of everything `post`'s card (or `part` of it) is rendered from: a post from
-    with_card_data() or a `CardRow`, which give the same key for the same card."""
+    with_card_data() or a `CardRow`, which give the same key for the same card (a post loaded
+    for a row, `loaded_for`, has the row's attachments)."""
     if isinstance(post, CardRow):
         row: list = [part, post.pk, *post.columns]
         if post.shown_pk != post.pk:
@@ -214,7 +215,7 @@ def card_key(post, part: str | None, generation: str) -> str:
         shown = post.shown
         if shown is not post:
             row += [shown.pk, *(_column(shown, path) for path in _CARD_PATHS)]
-        attachments = _attachments(post)
+        attachments = _attachments(loaded_for or post)
     row += [
         sorted((k, v) for k, v in vars(item).items() if not k.startswith("_"))
         for item in attachments
@@ -267,7 +268,7 @@ class CardRow:
         original = self.columns[_AT["repost_of_id"]]
         self.shown_pk = original or self.pk
         self.shown_columns = row[count + 1 : 2 * count + 1] if original else self.columns
-        self.viewer_liked, self.viewer_reposted = row[-2], row[-1]
+        self.viewer_liked, self.viewer_reposted = row[2 * count + 1], row[2 * count + 2]
         self.attachments: list = []
         self.post: Post | None = None
 
@@ -292,18 +293,26 @@ def card_rows(ids: list[int], viewer, *, readable: bool, mutes: bool = True) -> 
     process (`core.statements`), and one more for the attachments when a card shows any."""
     if not ids:
         return []
-    signed_in = viewer is not None and viewer.is_authenticated
     # Lengths rounded up to tens, with the last id again: fewer statements to compile.
-    padded = [*ids, *[ids[-1]] * (-len(ids) % 10)]
-    values = [viewer.pk, *padded] if signed_in else padded
+    signed_in, values = _and_viewer(viewer, [*ids, *[ids[-1]] * (-len(ids) % 10)])
     name = f"card_rows {readable=} {mutes=} {signed_in=}"
     build = partial(_card_rows_query, readable=readable, mutes=mutes, signed_in=signed_in)
     return _rows(name, build, values)
 
 
+def _and_viewer(viewer, values: list) -> tuple[bool, list]:
+    """Whether `viewer` is signed in, and `values` after their id if so: a statement's values."""
+    signed_in = viewer is not None and viewer.is_authenticated
+    return signed_in, [viewer.pk, *values] if signed_in else values
+
+
+def _viewer_of(values: tuple, signed_in: bool) -> tuple[User | None, tuple]:
+    """The viewer (a stand-in person, or None) and the other values, of `_and_viewer`'s values."""
+    return (User(pk=values[0]), values[1:]) if signed_in else (None, values)
+
+
 def _card_rows_query(*values, readable: bool, mutes: bool, signed_in: bool):
-    viewer = User(pk=values[0]) if signed_in else None
-    ids = values[1:] if signed_in else values
+    viewer, ids = _viewer_of(values, signed_in)
     posts = Post.objects.all()
     if readable:
         posts = posts.readable_by(viewer).without_hidden_people(viewer, mutes=mutes)
@@ -314,16 +323,15 @@ def reply_rows(post_id: int, viewer, *, limit: int) -> list[CardRow]:
     """The cards of the first `limit` replies to post `post_id` that `viewer` may read, oldest
     first, less those of people they block or who block them (a conversation shows the replies
     of people they mute), as rows: one statement compiled once a process, as `card_rows`."""
-    signed_in = viewer is not None and viewer.is_authenticated
-    values = [viewer.pk, post_id] if signed_in else [post_id]
+    signed_in, values = _and_viewer(viewer, [post_id])
     build = partial(_reply_rows_query, limit=limit, signed_in=signed_in)
     return _rows(f"reply_rows {limit=} {signed_in=}", build, values)
 
 
 def _reply_rows_query(*values, limit: int, signed_in: bool):
-    viewer = User(pk=values[0]) if signed_in else None
+    viewer, (post_id,) = _viewer_of(values, signed_in)
     replies = Post.objects.readable_by(viewer).without_hidden_people(viewer, mutes=False)
-    replies = replies.filter(in_reply_to_id=values[-1]).order_by("id")[:limit]
+    replies = replies.filter(in_reply_to_id=post_id).order_by("id")[:limit]
     return replies._with_viewer_flags(viewer).values_list(*_ROW_COLUMNS)
 
 
@@ -346,7 +354,7 @@ def _posts_load(rows: list[CardRow]) -> None:
     posts = Post.objects.filter(pk__in=[row.pk for row in rows]).with_card_data(None, media=False)
     found = {post.pk: post for post in posts.order_by()}
     for row in rows:
-        row.post = found[row.pk]
+        row.post = found.get(row.pk)
 
 
 def _viewer_values(post, viewer, page: dict) -> dict:
@@ -442,8 +450,16 @@ def render_cards(context, posts, *, part: str | None = None, pinned: bool = Fals
     for post, key in zip(posts, keys, strict=True):
         card = found.get(key) if key is not None else None
         if card is None:
+            instance = post
+            if isinstance(post, CardRow):
+                instance = post.post
+                if instance is None:  # deleted since its row was read
+                    continue
+                # Changed since its row was read (a like, a removal): its HTML shows the post as
+                # it is now, which the row's key does not name. Shown, not kept.
+                if key is not None and card_key(instance, part, generation, post) != key:
+                    key = None
             template = template or get_template(template_name)
-            instance = post.post if isinstance(post, CardRow) else post
             html = template.render(
                 {
                     "post": instance,

@@ -71,7 +71,8 @@ def post_ancestors(*, post: Post, viewer) -> list[Post]:
 def post_conversation(*, post: Post, viewer) -> tuple[list[CardRow], list[CardRow]]:
     """The visible posts above `post` (oldest first) and its visible direct replies (oldest
     first, at most MAX_REPLIES), as the permalink's cards (`posts.cards.CardRow`): three queries
-    whatever the thread's size, and one more for the posts of cards not kept yet."""
+    whatever the thread's size; the first time, each list's posts whose cards are not kept yet
+    in one more (and their attachments, if any, in another)."""
     ancestor_ids = post_ancestor_ids(post=post)
     found = card_rows(ancestor_ids, viewer, readable=True, mutes=False)
     by_id = {row.pk: row for row in found}

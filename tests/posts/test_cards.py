@@ -449,6 +449,33 @@ def test_cards_from_rows_are_the_cards_from_posts(every_kind):
         assert len(kept) == len(posts) and "<!--" not in from_rows
 
 
+def test_a_card_that_changes_between_its_row_and_its_post_is_shown_but_not_kept(post, maya):
+    """A like lands after the page read the card's row and before the post is loaded to render
+    it: the card shows the post as loaded, and is not kept under the row's key, which names the
+    count before the like (the card would be wrong when the like is undone)."""
+    context = {"user": maya, "csrf_token": "t"}
+    fan = UserFactory()
+    rows = cards.card_rows([post.pk], maya, readable=False)
+    services.like_create(user=fan, post=post)
+
+    assert 'Like <span class="count">1</span>' in cards.render_cards(context, rows)
+    assert not cards.kept.cards
+
+    services.like_delete(user=fan, post=post)
+    again = cards.render_cards(context, cards.card_rows([post.pk], maya, readable=False))
+    assert 'Like <span class="count">0</span>' in again
+
+
+def test_a_card_whose_post_is_deleted_after_its_row_is_left_out(post, maya):
+    other = services.post_create(author=maya, text="still here")
+    rows = cards.card_rows([other.pk, post.pk], maya, readable=False)
+    services.post_delete(post=post, user=maya)
+
+    html = cards.render_cards({"user": maya, "csrf_token": "t"}, rows)
+
+    assert html.count('class="post-card') == 1 and "still here" in html
+
+
 def test_a_page_of_kept_cards_as_rows_loads_no_posts(every_kind, django_assert_num_queries):
     posts, viewers = every_kind
     ids = [post.pk for post in posts]
