@@ -174,13 +174,10 @@ def drill(queue: str) -> int:
         )
         took = time.monotonic() - killed_at
         final = tasks_by_status()
-        owners = int(
-            psql(
-                database,
-                "SELECT count(DISTINCT owner_id) FROM follows_timelineentry "
-                f"WHERE post_id = {post_id}",
-            )
-        )
+        owners = queues.database_rows(
+            f"{PG_SERVER}/{database}",
+            f"SELECT count(DISTINCT owner_id) FROM follows_timelineentry WHERE post_id = {post_id}",
+        )[0][0]
         attempts = most_attempts()
     finally:
         for worker in workers:
