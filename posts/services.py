@@ -97,14 +97,15 @@ def replies_recount(*, author) -> None:
 def author_stats_add(*, post: Post) -> None:
     """Count `post` (just written: a post or a repost) on its author's profile, in the
     transaction that wrote it. Messages are not counted. A person's first post makes their row
-    by a recount. The last post time only moves forward: two posts of one person may reach the
-    row in the other order than they were written."""
+    by a recount. The last post's time and id only move forward: two posts of one person may
+    reach the row in the other order than they were written."""
     if post.visibility == Visibility.DIRECT:
         return
-    written = Value(post.created_at)
+    written, newest = Value(post.created_at), Value(post.pk)
     added = AuthorStats.objects.filter(author_id=post.author_id).update(
         posts_count=F("posts_count") + 1,
         last_post_at=Case(When(last_post_at__gt=written, then=F("last_post_at")), default=written),
+        last_post_id=Case(When(last_post_id__gt=newest, then=F("last_post_id")), default=newest),
     )
     if not added:
         author_stats_refresh(author_ids=[post.author_id])
@@ -136,13 +137,20 @@ def _author_stats_recount(ids: list[int]) -> None:
     counts = dict(by_author.annotate(n=Count("pk")).values_list("author_id", "n"))
     # The newest by id (index-only), then its time: MAX(created_at) would read every post.
     newest = Post.objects.filter(pk__in=by_author.annotate(last=Max("pk")).values("last"))
-    times = dict(newest.values_list("author_id", "created_at"))
+    last = {
+        author: (pk, at) for author, pk, at in newest.values_list("author_id", "pk", "created_at")
+    }
     AuthorStats.objects.bulk_update(
         [
-            AuthorStats(author_id=pk, posts_count=counts.get(pk, 0), last_post_at=times.get(pk))
+            AuthorStats(
+                author_id=pk,
+                posts_count=counts.get(pk, 0),
+                last_post_id=last.get(pk, (None, None))[0],
+                last_post_at=last.get(pk, (None, None))[1],
+            )
             for pk in ids
         ],
-        ["posts_count", "last_post_at"],
+        ["posts_count", "last_post_id", "last_post_at"],
     )
 
 

@@ -1,6 +1,6 @@
 """People: the directory, industries, follower and following lists, person cards."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import (
@@ -19,14 +19,13 @@ from accounts.models import (
 from core.paging import PAGE_SIZE, Page, keyset_page
 from core.query import format_id_pair
 from follows.models import Follow, FollowRequest
-from posts.models import Post
 
 
 def last_post_id():
-    """A person's activity: the id of their newest post (0 if none). One probe of the
-    (author, -id) index per person; post ids grow with time, so it orders by recency."""
-    newest = Post.objects.filter(author=OuterRef("pk")).order_by("-id").values("id")[:1]
-    return Coalesce(Subquery(newest), Value(0), output_field=IntegerField())
+    """A person's activity: the id of their newest post on their profile (0 if none; messages
+    and removed posts do not count), stored beside them (`AuthorStats.last_post_id`). Post ids
+    grow with time, so it orders by recency."""
+    return Coalesce(F("post_stats__last_post_id"), Value(0), output_field=IntegerField())
 
 
 def people_for_cards(people: QuerySet, viewer) -> QuerySet:

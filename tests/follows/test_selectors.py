@@ -241,6 +241,31 @@ def test_directory_lists_the_most_recently_active_first_and_hides_suspended():
     assert [person.pk for person in people] == [early.pk, late.pk, quiet.pk]
 
 
+def test_activity_is_the_newest_post_on_the_profile_not_a_message_nor_a_removed_post():
+    from moderation.services import post_remove, post_restore
+    from posts.services import post_create, post_delete
+
+    maya, leo, moderator = UserFactory(), UserFactory(), UserFactory(is_staff=True)
+    post_create(author=leo, text="Plate or spring?")
+    post_create(author=maya, text="Tape or disk?")
+
+    def order():
+        return [person.pk for person in selectors.people.people_directory().items][:2]
+
+    assert order() == [maya.pk, leo.pk]
+    # A message is nobody else's business: it does not move its writer up the directory.
+    post_create(author=leo, text=f"@{maya.username} free on Friday?", visibility="direct")
+    assert order() == [maya.pk, leo.pk]
+    newest = post_create(author=leo, text="Spring, I think.")
+    assert order() == [leo.pk, maya.pk]
+    post_remove(moderator=moderator, post=newest, reason="Spam")
+    assert order() == [maya.pk, leo.pk]
+    post_restore(moderator=moderator, post=newest, reason="Not spam after all")
+    assert order() == [leo.pk, maya.pk]
+    post_delete(post=newest, user=leo)
+    assert order() == [maya.pk, leo.pk]
+
+
 def test_directory_pages_by_keyset_without_duplicates():
     people = [UserFactory() for _ in range(25)]
     for person in people[:10]:

@@ -287,11 +287,14 @@ def test_author_stats_refresh_recounts_from_the_rows():
     maya, leo = UserFactory(), UserFactory()
     services.post_create(author=maya, text="Plate or spring?")
     newest = services.post_create(author=maya, text="Tape or disk?")
-    AuthorStats.objects.filter(author=maya).update(posts_count=40, last_post_at=None)
+    AuthorStats.objects.filter(author=maya).update(
+        posts_count=40, last_post_at=None, last_post_id=None
+    )
 
     services.author_stats_refresh(author_ids=[maya.pk, leo.pk])
 
     assert posts_shown(maya) == (2, newest.created_at)
+    assert AuthorStats.objects.get(author=maya).last_post_id == newest.pk
     assert posts_shown(leo) == (0, None)
 
 

@@ -286,12 +286,15 @@ def verify(db: Database, probe: Site, post_id: int, tally: Tally, name: str):
             f"{len(not_once)} acknowledged posts not stored exactly once: {not_once[:5]}"
         )
 
-    # Each person's stored post count (posts.AuthorStats), kept while they posted at once.
+    # Each person's stored post count and newest post (posts.AuthorStats), kept while they
+    # posted at once.
+    counted = "p.author_id = u.id AND p.removed_at IS NULL AND p.visibility <> 'direct'"
     miscounted = db.rows(
         "SELECT u.username FROM accounts_user u "
         "LEFT JOIN posts_authorstats s ON s.author_id = u.id "
-        "WHERE COALESCE(s.posts_count, 0) <> (SELECT COUNT(*) FROM posts_post p "
-        "WHERE p.author_id = u.id AND p.removed_at IS NULL AND p.visibility <> 'direct')"
+        f"WHERE COALESCE(s.posts_count, 0) <> (SELECT COUNT(*) FROM posts_post p WHERE {counted}) "
+        "OR COALESCE(s.last_post_id, 0) <> "
+        f"(SELECT COALESCE(MAX(p.id), 0) FROM posts_post p WHERE {counted})"
     )
     if miscounted:
         failures.append(f"stored post counts differ from the rows: {miscounted[:5]}")

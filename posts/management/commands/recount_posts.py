@@ -1,4 +1,4 @@
-"""Recount each person's stored post count and last post time from their posts."""
+"""Recount each person's stored post count and last post (time and id) from their posts."""
 
 from django.core.management.base import BaseCommand
 
@@ -8,7 +8,7 @@ from posts.services import author_stats_refresh
 
 class Command(BaseCommand):
     help = (
-        "Recount each person's stored post count and last post time (posts.AuthorStats) from "
+        "Recount each person's stored post count and last post (posts.AuthorStats) from "
         "their posts: after rows were written around the site (bulk loads), or once an upgrade "
         "that added the counts has replaced every node's old code (posts its old code wrote after "
         "the migration are not counted). The site keeps the counts current by itself."
