@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, URLValidator
 
 from accounts import avatars
 from accounts.models import PROFILE_FIELDS, ROLES_MAX, Industry, Role, User, credit_year_max
-from core.forms import NoColonLabels, PasswordForm
+from core.forms import ListedChoiceField, ListedMultipleChoiceField, NoColonLabels, PasswordForm
 
 # Usernames that would clash with our own URLs (/@settings/ is fine, but a person called "admin"
 # or "support" looks official) or with words people expect to mean the site itself.
@@ -110,7 +110,7 @@ class ProfileForm(NoColonLabels, forms.ModelForm):
         help_text="Your portfolio, reel or studio site.",
     )
 
-    roles = forms.ModelMultipleChoiceField(
+    roles = ListedMultipleChoiceField(
         label="Roles",
         queryset=Role.objects.order_by("name"),
         # By slug: a value is looked up as text, so no number sent can overflow the database's.
@@ -141,6 +141,7 @@ class ProfileForm(NoColonLabels, forms.ModelForm):
             "open_to_collaborate": "Shows a badge on your profile; people can search for it.",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 3, "maxlength": 160})}
+        field_classes = {"industry": ListedChoiceField}
 
     def clean_roles(self):
         roles = self.cleaned_data["roles"]

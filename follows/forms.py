@@ -2,13 +2,14 @@ from django import forms
 from django.urls import reverse_lazy
 
 from accounts.models import Industry, Role
+from core.forms import ListedChoiceField
 
 
 class PeopleFilterForm(forms.Form):
     """The directory's filters. All optional; an unknown industry is reported beside its field."""
 
     q = forms.CharField(label="Search", required=False, max_length=100)
-    industry = forms.ModelChoiceField(
+    industry = ListedChoiceField(
         label="Industry",
         queryset=Industry.objects.order_by("name"),
         to_field_name="slug",
@@ -16,7 +17,7 @@ class PeopleFilterForm(forms.Form):
         empty_label="Any industry",
         error_messages={"invalid_choice": "Choose an industry from the list."},
     )
-    role = forms.ModelChoiceField(
+    role = ListedChoiceField(
         label="Role",
         queryset=Role.objects.order_by("name"),
         to_field_name="slug",
