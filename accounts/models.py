@@ -203,13 +203,15 @@ class UserQuerySet(models.QuerySet):
         )
 
     def named(self, *usernames: str):
-        """The people with these usernames, whatever the letter case (usernames are ASCII).
+        """The people with these usernames, whatever the letter case (usernames are ASCII)."""
+        return self.named_in_lower_case(*[name.lower() for name in usernames])
+
+    def named_in_lower_case(self, *usernames: str):
+        """`named()`, for usernames already put in lower case (a statement's values).
 
         A probe of the unique index on lower(username): `username__iexact` compares UPPER() of
         both sides, which no index serves, and reads every row."""
-        return self.alias(username_lower=Lower("username")).filter(
-            username_lower__in=[name.lower() for name in usernames]
-        )
+        return self.alias(username_lower=Lower("username")).filter(username_lower__in=usernames)
 
     def with_email(self, email: str):
         """The account with this email address, whatever the letter case: a probe of the

@@ -9,7 +9,7 @@ from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -81,7 +81,9 @@ def pending(request):
 @vary_on_headers("HX-Request")
 def profile(request, username):
     viewer = request.user if request.user.is_authenticated else None
-    person = get_object_or_404(selectors.profile_people(viewer=viewer).named(username))
+    person = selectors.profile_person(username=username, viewer=viewer)
+    if person is None:
+        raise Http404("No such person")
     if person.username != username and not request.htmx:
         return redirect("accounts:profile", username=person.username, permanent=True)
     before = query_id(request, "before")

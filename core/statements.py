@@ -34,6 +34,9 @@ class Statement(NamedTuple):
     # each to be converted as the ORM converts it (a date from SQLite's text, a JSON value).
     columns: list
     using: str = DEFAULT_DB_ALIAS
+    # And their names, where the queryset gives them (values_list: a field's path or an
+    # annotation's name).
+    names: tuple = ()
 
 
 class _Value:
@@ -45,45 +48,58 @@ class _Value:
         self.index = index
 
 
-_kept: dict[tuple, tuple[str, list, list]] = {}
+_kept: dict[tuple, tuple[str, list, list, tuple]] = {}
 
 
 def statement(
-    name: str, build: Build, values: Sequence[int], using: str = DEFAULT_DB_ALIAS
+    name: str, build: Build, values: Sequence[int | str], using: str = DEFAULT_DB_ALIAS
 ) -> Statement:
-    """The statement of `build(*values)`, compiled once a process for each `name`, number of
+    """The statement of `build(*values)`, compiled once a process for each `name`, kinds of
     values and database. `build` takes the values and returns a queryset (run it with
     `run_rows`) or (sql, params) (e.g. from `queryset.query.sql_with_params()`, run as it is).
 
-    The values are ids (ints, never None: the ORM writes "IS NULL" for None). The SQL must depend
-    on nothing but `name` and the database: not on the values (two builds with different ones
-    must differ only in them, wherever they go), nor on anything of the request (the active time
-    zone or language), nor may a build read the database. The check at compilation catches a
-    build that differs between two compilations; it cannot see state that stays the same."""
-    shape = (name, len(values), using, connections[using].vendor)
+    The values are ids (ints, never None: the ORM writes "IS NULL" for None) or strings compared
+    as they are: a build must not change a value (a string it puts in lower case, say, is
+    refused: give it in lower case). The SQL must depend on nothing but `name` and the database:
+    not on the values (two builds with different ones must differ only in them, wherever they
+    go), nor on anything of the request (the active time zone or language), nor may a build
+    read the database. The check at compilation catches a build that differs between two
+    compilations; it cannot see state that stays the same."""
+    kinds = tuple(value.__class__ is str for value in values)
+    shape = (name, kinds, using, connections[using].vendor)
     kept = _kept.get(shape)
     if kept is None:
-        kept = _kept[shape] = _compile(name, build, len(values), using)
-    sql, plan, columns = kept
+        kept = _kept[shape] = _compile(name, build, kinds, using)
+    sql, plan, columns, names = kept
     params = [values[item.index] if type(item) is _Value else item for item in plan]
-    return Statement(sql, params, columns, using)
+    return Statement(sql, params, columns, using, names)
 
 
-def _compiled(built, using: str) -> tuple[str, Sequence, list]:
+def _compiled(built, using: str) -> tuple[str, Sequence, list, tuple]:
     if not isinstance(built, QuerySet):
-        return *built, []
+        return *built, [], ()
     compiler = built.query.get_compiler(using)
     sql, params = compiler.as_sql()
-    return sql, params, [column for column, _sql, _alias in compiler.select[: compiler.col_count]]
+    selected = compiler.select[: compiler.col_count]
+    columns = [column for column, _sql, _alias in selected]
+    return sql, params, columns, tuple(alias for _column, _sql, alias in selected)
 
 
-def _compile(name: str, build: Build, count: int, using: str) -> tuple[str, list, list]:
-    first = [_STAND_IN - index for index in range(count)]
+def _stand_ins(kinds: tuple, offset: int) -> list:
+    # Strings in mixed case, so that a build that puts one in lower (or upper) case is caught.
+    return [
+        f"\x00Stand-In {offset} {index}" if text else _STAND_IN - offset - index
+        for index, text in enumerate(kinds)
+    ]
+
+
+def _compile(name: str, build: Build, kinds: tuple, using: str) -> tuple[str, list, list, tuple]:
+    first = _stand_ins(kinds, 0)
     # Odd where `first` is even, and far from it: a build that branches on a value (its sign
     # aside) compiles differently for the two.
-    second = [_STAND_IN - 1_001 - index for index in range(count)]
-    sql, params, columns = _compiled(build(*first), using)
-    other_sql, other_params, _ = _compiled(build(*second), using)
+    second = _stand_ins(kinds, 1_001)
+    sql, params, columns, names = _compiled(build(*first), using)
+    other_sql, other_params, _, _ = _compiled(build(*second), using)
     if sql != other_sql or len(params) != len(other_params):
         raise ImproperlyConfigured(f"statement {name}: its SQL changes with its values")
     plan = []
@@ -97,7 +113,7 @@ def _compile(name: str, build: Build, count: int, using: str) -> tuple[str, list
             plan.append(param)
         else:
             raise ImproperlyConfigured(f"statement {name}: a parameter changes between builds")
-    return sql, plan, columns
+    return sql, plan, columns, names
 
 
 @receiver(setting_changed)

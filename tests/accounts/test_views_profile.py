@@ -1,6 +1,7 @@
 import pytest
 from django.utils import timezone
 
+from accounts.models import Role, User
 from follows.models import Follow
 from tests.factories import IndustryFactory, PostFactory, UserFactory
 
@@ -193,3 +194,36 @@ def test_profile_page_queries_for_visitors(client, maya, django_assert_num_queri
         client.get("/@maya/")
     with django_assert_num_queries(3):
         client.get("/@maya/")
+
+
+def test_the_profiles_person_is_the_querysets_for_every_viewer(maya):
+    """The profile reads its person through a statement compiled once (profile_person): for
+    each kind of viewer, it is the person profile_people makes, field for field, flag for flag."""
+    from accounts.selectors import profile_people, profile_person
+    from accounts.services import block_create, mute_create
+    from posts.services import post_create, post_pin
+
+    follower, blocker, muter, staff = (UserFactory() for _ in range(4))
+    bare = UserFactory(username="bare")  # no industry, no posts, no roles
+    Follow.objects.create(follower=follower, followee=maya)
+    pinned = post_create(author=maya, text="Reel is up")
+    post_pin(user=maya, post=pinned)
+    maya.roles.add(Role.objects.order_by("pk").first())
+    block_create(blocker=blocker, blocked=maya)
+    mute_create(muter=muter, muted=maya)
+    staff.is_staff = True
+    staff.save()
+
+    def seen(person) -> dict:
+        flags = {name: getattr(person, name) for name in profile_people().query.annotations}
+        flags.pop("username_lower", None)
+        industry = person.industry and (person.industry.pk, person.industry.name)
+        fields = {field.attname: getattr(person, field.attname) for field in User._meta.fields}
+        return {**fields, **flags, "industry": industry}
+
+    for viewer in (None, maya, follower, blocker, muter, staff):
+        for person, name in ((maya, "MAYA"), (bare, "bare")):
+            expected = profile_people(viewer=viewer).get(pk=person.pk)
+            found = profile_person(username=name, viewer=viewer)
+            assert seen(found) == seen(expected), (viewer, name)
+        assert profile_person(username="maya_", viewer=viewer) is None

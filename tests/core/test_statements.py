@@ -105,3 +105,22 @@ def test_the_unread_count_is_each_persons_own():
     assert selectors.notifications_unread_count(user=maya) == 2
     assert selectors.notifications_unread_count(user=ben) == 0
     assert selectors.notifications_unread_count(user=User(pk=maya.pk + ben.pk + 999)) == 0
+
+
+def test_a_string_goes_in_as_it_is_given():
+    maya = UserFactory(username="maya_k")
+    UserFactory(username="mayaxk")  # "_" is no pattern: the comparison is equality
+
+    def named(name):
+        return User.objects.named_in_lower_case(name).values_list("pk")
+
+    assert run_rows(statement("test named", named, ["maya_k"])) == [[maya.pk]]
+    assert run_rows(statement("test named", named, ["nobody"])) == []
+
+
+def test_a_build_that_changes_a_string_is_refused():
+    def lowered(name):
+        return User.objects.named(name).values_list("pk")  # puts it in lower case
+
+    with pytest.raises(ImproperlyConfigured, match="a parameter changes between builds"):
+        statement("test lowered", lowered, ["Maya"])
