@@ -10,7 +10,7 @@ from django.db.models import Exists, Expression, F, OuterRef, QuerySet, TextFiel
 from django.db.models.functions import Coalesce
 
 from accounts.models import Block, Industry, Mute, Role, User, viewer_has
-from core.paging import PAGE_SIZE, Page
+from core.paging import PAGE_SIZE, Page, ids_page
 from core.statements import run_rows, statement
 
 
@@ -162,8 +162,30 @@ def profile_post_rows(*, person: User, viewer=None) -> QuerySet:
 def profile_posts(
     *, person: User, viewer=None, before: int | None = None, limit: int = PAGE_SIZE
 ) -> Page:
-    """One page of a profile's posts with their cards, newest first."""
-    return _profile_posts(person, viewer).card_page(viewer, rows=True, before=before, limit=limit)
+    """One page of a profile's posts with their cards (as rows), newest first. The page's ids
+    are read by a statement compiled once a process (`core.statements`)."""
+    signed_in = viewer is not None and viewer.is_authenticated
+    staff = signed_in and viewer.is_staff
+    paged = before is not None
+    values = [person.pk, *([viewer.pk] if signed_in else []), *([before] if paged else [])]
+    build = partial(_profile_post_ids, signed_in=signed_in, staff=staff, paged=paged, limit=limit)
+    name = f"profile_post_ids {signed_in=} {staff=} {paged=} {limit=}"
+    ids = [pk for (pk,) in run_rows(statement(name, build, values))]
+    return _posts_of(person).cards_of(ids_page(ids, limit=limit), viewer, rows=True)
+
+
+def _profile_post_ids(*values, signed_in: bool, staff: bool, paged: bool, limit: int):
+    person, rest = User(pk=values[0]), list(values[1:])
+    viewer = User(pk=rest.pop(0), is_staff=staff) if signed_in else None
+    posts = _profile_posts(person, viewer)
+    if paged:
+        posts = posts.filter(id__lt=rest.pop(0))
+    return posts.order_by("-id").values_list("id")[: limit + 1]
+
+
+def _posts_of(person: User) -> QuerySet:
+    # Posts belong to a later app, reached through their relation to people.
+    return person.posts.model._default_manager.all()
 
 
 def profile_pinned(*, person: User, viewer=None) -> list:

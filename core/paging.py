@@ -49,6 +49,13 @@ def keyset_page(
     return Page(rows)
 
 
+def ids_page(ids: list[int], *, limit: int) -> Page:
+    """A page of ids read newest first as `keyset_page` reads them, one more than `limit`."""
+    if len(ids) > limit:
+        return Page(ids[:limit], ids[limit - 1])
+    return Page(ids)
+
+
 def page_url(request, path: str, **params) -> str:
     """`path` with the current query string, some parameters replaced (None removes one): the
     next page keeps the filters the person chose."""

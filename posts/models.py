@@ -266,7 +266,14 @@ class PostQuerySet(models.QuerySet):
         person's posts, a tag's), which took longer than running it (5-7 ms); by ids, the
         prepared statement keeps its plan."""
         ids = keyset_page(self.only("id"), **page)
-        wanted = [post.pk for post in ids.items]
+        return self.cards_of(
+            Page([post.pk for post in ids.items], ids.next_before), viewer, rows=rows
+        )
+
+    def cards_of(self, ids: Page, viewer=None, *, rows: bool = False) -> Page:
+        """The page of cards of a page of post ids (read with the rules of their page), in its
+        order: `card_page`'s second query, for a page whose ids come from elsewhere."""
+        wanted = ids.items
         if rows:
             from posts.cards import card_rows  # the cards module renders; it imports this one
 

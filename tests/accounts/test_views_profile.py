@@ -227,3 +227,31 @@ def test_the_profiles_person_is_the_querysets_for_every_viewer(maya):
             found = profile_person(username=name, viewer=viewer)
             assert seen(found) == seen(expected), (viewer, name)
         assert profile_person(username="maya_", viewer=viewer) is None
+
+
+def test_the_profiles_pages_of_posts_are_the_querysets_for_every_viewer(maya):
+    """A profile's ids are read by a statement compiled once (profile_posts): for each kind of
+    viewer and page, the posts the rules give, in their order."""
+    from accounts.selectors import _profile_posts, profile_posts
+    from posts.services import post_create
+
+    follower, stranger, staff = UserFactory(), UserFactory(), UserFactory(is_staff=True)
+    Follow.objects.create(follower=follower, followee=maya)
+    for n in range(25):
+        visibility = ("public", "unlisted", "private")[n % 3]
+        post_create(author=maya, text=f"Take {n}", visibility=visibility)
+    post_create(author=maya, text=f"@{stranger.username} a message", visibility="direct")
+    PostFactory(author=maya, text="removed", removed_at=timezone.now())
+
+    for viewer in (None, maya, follower, stranger, staff):
+        expected = [post.pk for post in _profile_posts(maya, viewer).order_by("-id")]
+        found, before = [], None
+        for _ in range(3):
+            page = profile_posts(person=maya, viewer=viewer, before=before, limit=10)
+            found += [card.pk for card in page.items]
+            before = page.next_before
+            if before is None:
+                break
+        assert found == expected, viewer
+        assert before is None
+    assert len(expected) == 26  # staff: the removed post too, never the message
