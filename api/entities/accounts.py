@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.utils.html import escape, linebreaks
 
 from accounts.models import User
-from accounts.selectors import people_counted, role_names
+from accounts.selectors import people_counted_by_id, role_names
 from api.http import iso
 from core.links import link
 
@@ -36,10 +36,7 @@ class Origin:
 def people_by_id(ids) -> dict[int, User]:
     """The people with these ids (suspended ones included), each with their counts and roles:
     one query."""
-    ids = {pk for pk in ids if pk is not None}
-    if not ids:
-        return {}
-    return {person.pk: person for person in people_counted().filter(pk__in=ids)}
+    return people_counted_by_id(ids)
 
 
 def _note(person: User) -> str:
