@@ -35,7 +35,7 @@ class Origin:
 
 def people_by_id(ids) -> dict[int, User]:
     """The people with these ids (suspended ones included), each with their counts and roles:
-    one query."""
+    one query for each hundred (`accounts.selectors.people_counted_by_id`)."""
     return people_counted_by_id(ids)
 
 

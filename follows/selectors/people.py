@@ -1,6 +1,6 @@
 """People: the directory, industries, follower and following lists, person cards."""
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import (
@@ -25,7 +25,7 @@ def last_post_id():
     """A person's activity: the id of their newest post on their profile (0 if none; messages
     and removed posts do not count), stored beside them (`AuthorStats.last_post_id`). Post ids
     grow with time, so it orders by recency."""
-    return Coalesce(F("post_stats__last_post_id"), Value(0), output_field=IntegerField())
+    return Coalesce(F("post_stats__last_post_id"), Value(0), output_field=BigIntegerField())
 
 
 def people_for_cards(people: QuerySet, viewer) -> QuerySet:
@@ -49,9 +49,8 @@ def people_directory(
     credits) are case-insensitive substring matches. Keyset-paginated by (activity, id), the
     cursor "<activity>.<id>". One query.
 
-    The activity order computes each matching person's newest post id with an index probe, so
-    it scans the matching people, not the posts: fine for tens of thousands of people; beyond
-    that a follows-owned "last active" table would keep it flat.
+    The activity is stored beside each person (`last_post_id()`): the order reads the matching
+    people and their stored activity, not their posts.
     """
     people = people_for_cards(User.objects.discoverable(), viewer)
     people = people.annotate(activity=last_post_id())

@@ -280,6 +280,21 @@ def test_directory_pages_by_keyset_without_duplicates():
     assert third.next_before is None
 
 
+def test_directory_pages_past_activity_beyond_32_bits():
+    """Post ids are 64-bit: a cursor's activity past 2**31 still pages (an integer field's range
+    would have dropped the comparison, and repeated the page)."""
+    from posts.models import AuthorStats
+
+    first, second, quiet = UserFactory(), UserFactory(), UserFactory()
+    for person in (first, second):
+        PostFactory(author=person)
+    AuthorStats.objects.filter(author__in=[first, second]).update(last_post_id=3_000_000_000)
+
+    page = selectors.people.people_directory(before=(3_000_000_000, second.pk))
+
+    assert [person.pk for person in page.items] == [first.pk, quiet.pk]
+
+
 def test_directory_cards_know_whom_the_viewer_follows(maya):
     jonas, leo = UserFactory(), UserFactory()
     FollowFactory(follower=maya, followee=jonas)
