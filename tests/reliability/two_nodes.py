@@ -23,6 +23,7 @@ missing, or a failed task. A worker killed in the middle of a fan-out is the wor
 (tests/reliability/worker_kill.py).
 """
 
+import http.client
 import os
 import random
 import re
@@ -145,7 +146,9 @@ def load(people: list[Person], post_id: int, stop: threading.Event) -> list[thre
         while not stop.is_set():
             try:
                 person.act(post_id)
-            except (RuntimeError, OSError) as error:
+            # A node killed while it sends a page ends the body short (IncompleteRead): no
+            # answer either, and the client goes on to its next action.
+            except (RuntimeError, OSError, http.client.HTTPException) as error:
                 person.count("no answer", f"{type(error).__name__} from {person.base}")
 
     threads = [threading.Thread(target=run, args=(person,)) for person in people]
