@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Block, Industry, Mute, Role, User, viewer_has
 from core.paging import PAGE_SIZE, Page, ids_page
-from core.statements import run_rows, statement
+from core.statements import and_viewer, in_tens, run_rows, statement
 
 
 def _posts_count() -> Coalesce:
@@ -112,8 +112,7 @@ def profile_person(*, username: str, viewer=None) -> User | None:
     The profile page's first read, built and compiled once a process (`core.statements`): its
     counts, flags and joins took the ORM 4 ms to build, compile and make into a person, against
     1 ms for the database to answer."""
-    signed_in = viewer is not None and viewer.is_authenticated
-    values = [viewer.pk, username.lower()] if signed_in else [username.lower()]
+    signed_in, values = and_viewer(viewer, [username.lower()])
     build = partial(_profile_person_query, signed_in=signed_in)
     prepared = statement(f"profile_person {signed_in=}", build, values)
     rows = run_rows(prepared)
@@ -136,9 +135,7 @@ def people_counted_by_id(ids) -> dict[int, User]:
     ids = sorted({pk for pk in ids if pk is not None})
     found = {}
     for start in range(0, len(ids), 100):  # a bound on the statements a process keeps
-        batch = ids[start : start + 100]
-        # Lengths rounded up to tens, with the last id again: fewer statements to compile.
-        values = [*batch, *[batch[-1]] * (-len(batch) % 10)]
+        values = in_tens(ids[start : start + 100])
         prepared = statement("people_counted_by_id", _people_counted_query, values)
         for row in run_rows(prepared):
             person = _person_made(row, prepared)
@@ -189,10 +186,9 @@ def profile_posts(
 ) -> Page:
     """One page of a profile's posts with their cards (as rows), newest first. The page's ids
     are read by a statement compiled once a process (`core.statements`)."""
-    signed_in = viewer is not None and viewer.is_authenticated
-    staff = signed_in and viewer.is_staff
     paged = before is not None
-    values = [person.pk, *([viewer.pk] if signed_in else []), *([before] if paged else [])]
+    signed_in, values = and_viewer(viewer, [person.pk, *([before] if paged else [])])
+    staff = signed_in and viewer.is_staff
     build = partial(_profile_post_ids, signed_in=signed_in, staff=staff, paged=paged, limit=limit)
     name = f"profile_post_ids {signed_in=} {staff=} {paged=} {limit=}"
     ids = [pk for (pk,) in run_rows(statement(name, build, values))]
@@ -200,11 +196,11 @@ def profile_posts(
 
 
 def _profile_post_ids(*values, signed_in: bool, staff: bool, paged: bool, limit: int):
-    person, rest = User(pk=values[0]), list(values[1:])
-    viewer = User(pk=rest.pop(0), is_staff=staff) if signed_in else None
-    posts = _profile_posts(person, viewer)
+    viewer = User(pk=values[0], is_staff=staff) if signed_in else None
+    person_id, *before = values[1:] if signed_in else values
+    posts = _profile_posts(User(pk=person_id), viewer)
     if paged:
-        posts = posts.filter(id__lt=rest.pop(0))
+        posts = posts.filter(id__lt=before[0])
     return posts.order_by("-id").values_list("id")[: limit + 1]
 
 

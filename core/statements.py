@@ -116,6 +116,19 @@ def _compile(name: str, build: Build, kinds: tuple, using: str) -> tuple[str, li
     return sql, plan, columns, names
 
 
+def in_tens(ids: Sequence[int]) -> list[int]:
+    """`ids` (not empty) with the last one again up to a multiple of ten: a list of any length
+    then takes one of few statements, not one compiled for each length."""
+    return [*ids, *[ids[-1]] * (-len(ids) % 10)]
+
+
+def and_viewer(viewer, values: Sequence[int | str]) -> tuple[bool, list]:
+    """Whether `viewer` (a person, anonymous, or None) is signed in, and a statement's values:
+    their id first if so, then `values`."""
+    signed_in = viewer is not None and viewer.is_authenticated
+    return signed_in, [viewer.pk, *values] if signed_in else list(values)
+
+
 @receiver(setting_changed)
 def _forget(**kwargs):
     """Tests change settings (the database, the apps); a statement may have read one."""

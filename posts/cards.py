@@ -43,7 +43,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import OPEN_VISIBILITY, User
-from core.statements import run_rows, statement
+from core.statements import and_viewer, in_tens, run_rows, statement
 from posts.models import _CARD_POST_FIELDS, Attachment, Post
 
 CARD_TEMPLATE = "posts/partials/post_card.html"
@@ -293,21 +293,14 @@ def card_rows(ids: list[int], viewer, *, readable: bool, mutes: bool = True) -> 
     process (`core.statements`), and one more for the attachments when a card shows any."""
     if not ids:
         return []
-    # Lengths rounded up to tens, with the last id again: fewer statements to compile.
-    signed_in, values = _and_viewer(viewer, [*ids, *[ids[-1]] * (-len(ids) % 10)])
+    signed_in, values = and_viewer(viewer, in_tens(ids))
     name = f"card_rows {readable=} {mutes=} {signed_in=}"
     build = partial(_card_rows_query, readable=readable, mutes=mutes, signed_in=signed_in)
     return _rows(name, build, values)
 
 
-def _and_viewer(viewer, values: list) -> tuple[bool, list]:
-    """Whether `viewer` is signed in, and `values` after their id if so: a statement's values."""
-    signed_in = viewer is not None and viewer.is_authenticated
-    return signed_in, [viewer.pk, *values] if signed_in else values
-
-
 def _viewer_of(values: tuple, signed_in: bool) -> tuple[User | None, tuple]:
-    """The viewer (a stand-in person, or None) and the other values, of `_and_viewer`'s values."""
+    """The viewer (a stand-in person, or None) and the other values, of `and_viewer`'s values."""
     return (User(pk=values[0]), values[1:]) if signed_in else (None, values)
 
 
@@ -323,7 +316,7 @@ def reply_rows(post_id: int, viewer, *, limit: int) -> list[CardRow]:
     """The cards of the first `limit` replies to post `post_id` that `viewer` may read, oldest
     first, less those of people they block or who block them (a conversation shows the replies
     of people they mute), as rows: one statement compiled once a process, as `card_rows`."""
-    signed_in, values = _and_viewer(viewer, [post_id])
+    signed_in, values = and_viewer(viewer, [post_id])
     build = partial(_reply_rows_query, limit=limit, signed_in=signed_in)
     return _rows(f"reply_rows {limit=} {signed_in=}", build, values)
 
